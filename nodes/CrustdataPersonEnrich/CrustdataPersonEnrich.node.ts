@@ -1,0 +1,50 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { nodeProperties } from './description';
+import { MATCH_TYPE, normaliserFor, planRequests } from './requestPlanning';
+import { indexAnswers, joinResults, summariseRun, throwOnRejectedInput, toOutputItems } from './resultMapping';
+import { readIdentifier, readSettings } from './settings';
+import { sendEnrichRequests } from './transport';
+
+export class CrustdataPersonEnrich implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Crustdata Person Enrich',
+		name: 'crustdataPersonEnrich',
+		icon: { light: 'file:../../icons/crustdata.svg', dark: 'file:../../icons/crustdata.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle:
+			'={{ $parameter["operation"] === "enrichLive" ? "Live enrich by profile URL" : ($parameter["identifierType"] === "businessEmail" ? "Enrich by business email" : "Enrich by profile URL") }}',
+		description: 'Enrich people from LinkedIn profile URLs or business emails with Crustdata, in batches',
+		defaults: { name: 'Crustdata Person Enrich' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'crustdataEnrichApi', required: true }],
+		properties: nodeProperties,
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const items = this.getInputData();
+		const node = this.getNode();
+		const continueOnFail = this.continueOnFail();
+		const settings = readSettings(this);
+		const matchType = MATCH_TYPE[settings.identifierType];
+
+		const plan = planRequests(
+			items.map((_, itemIndex) => readIdentifier(this, settings, itemIndex)),
+			settings.identifierType,
+			settings.batchSize,
+		);
+		if (!continueOnFail) throwOnRejectedInput(plan.inputs, node);
+
+		const { entries, failures, stats } = await sendEnrichRequests(this, plan.batches, settings, matchType);
+		const answers = indexAnswers(entries, normaliserFor(settings.identifierType));
+		const outcomes = joinResults(plan.inputs, answers, failures, settings, matchType);
+
+		const output = toOutputItems(outcomes, node, continueOnFail);
+		this.addExecutionHints(...summariseRun(plan, outcomes, stats));
+		return [output];
+	}
+}

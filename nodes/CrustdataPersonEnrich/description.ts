@@ -1,0 +1,212 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+/** The node's parameters as the editor shows them. Names are part of the public contract. */
+
+export const PERSON_DATA_SECTIONS = [
+	'basic_profile',
+	'professional_network',
+	'social_handles',
+	'experience',
+	'education',
+	'skills',
+	'contact',
+	'dev_platform_profiles',
+	'certifications',
+	'honors',
+] as const;
+
+const identifierParameter = {
+	displayName: 'Profile URL',
+	name: 'profileUrl',
+	type: 'string',
+	default: '',
+	required: true,
+	placeholder: 'e.g. https://www.linkedin.com/in/dvdhsu',
+	description:
+		"The person's LinkedIn profile URL, usually mapped from the input item with an expression. Any scheme, subdomain, trailing slash or query string is cleaned up before sending.",
+} satisfies INodeProperties;
+
+export const nodeProperties: INodeProperties[] = [
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{
+				name: 'Enrich',
+				value: 'enrich',
+				action: 'Enrich a person from the cached dataset',
+				description: "Look people up in Crustdata's cached dataset by profile URL or business email",
+			},
+			{
+				name: 'Enrich Live',
+				value: 'enrichLive',
+				action: 'Enrich a person with live data',
+				description: 'Fetch fresh profile data in real time by profile URL (7 credits a profile, plan-gated)',
+			},
+		],
+		default: 'enrich',
+	},
+	{
+		displayName: 'Identifier Type',
+		name: 'identifierType',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { operation: ['enrich'] } },
+		options: [
+			{
+				name: 'Business Email',
+				value: 'businessEmail',
+				description: 'Reverse lookup by work email address; may return several candidates',
+			},
+			{
+				name: 'Profile URL',
+				value: 'profileUrl',
+				description: 'LinkedIn profile URL of the person',
+			},
+		],
+		default: 'profileUrl',
+	},
+	{
+		...identifierParameter,
+		displayOptions: { show: { operation: ['enrich'], identifierType: ['profileUrl'] } },
+	},
+	{
+		...identifierParameter,
+		displayOptions: { show: { operation: ['enrichLive'] } },
+	},
+	{
+		displayName: 'Business Email',
+		name: 'businessEmail',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. name@company.com',
+		description: "The person's work email, usually mapped from the input item with an expression",
+		displayOptions: { show: { operation: ['enrich'], identifierType: ['businessEmail'] } },
+	},
+	{
+		displayName: 'Fields',
+		name: 'fields',
+		type: 'multiOptions',
+		options: [
+			{ name: 'Basic Profile', value: 'basic_profile', description: 'Name, headline, current title, location, summary' },
+			{ name: 'Certifications', value: 'certifications', description: 'Needs field-level permission on your API key' },
+			{
+				name: 'Contact',
+				value: 'contact',
+				description: 'Business and personal emails, phone numbers, websites. Costs extra: business email +1, personal email +2, phone +2 credits.',
+			},
+			{
+				name: 'Developer Platform Profiles',
+				value: 'dev_platform_profiles',
+				description: 'GitHub profiles with repositories and stars. Costs +1 credit when found.',
+			},
+			{ name: 'Education', value: 'education', description: 'Schools, degrees and fields of study' },
+			{ name: 'Experience', value: 'experience', description: 'Current and past employment, with company domains' },
+			{ name: 'Honors', value: 'honors', description: 'Honors and awards. Needs field-level permission on your API key.' },
+			{ name: 'Professional Network', value: 'professional_network', description: 'Connections, followers, network location' },
+			{ name: 'Skills', value: 'skills', description: 'Skills listed on the profile' },
+			{ name: 'Social Handles', value: 'social_handles', description: 'LinkedIn, GitHub and Twitter identifiers' },
+		],
+		default: ['basic_profile', 'social_handles'],
+		description: 'Sections of person_data to return. Only these are returned; a profile costs 1 credit plus the extras noted.',
+	},
+	{
+		displayName: 'Min Similarity Score',
+		name: 'minSimilarityScore',
+		type: 'number',
+		typeOptions: { minValue: 0, maxValue: 1, numberPrecision: 2 },
+		default: 0,
+		description: 'Only return candidates whose confidence score is at least this (0 to 1). 0 sends no threshold.',
+		displayOptions: { show: { operation: ['enrich'], identifierType: ['businessEmail'] } },
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Batch Size',
+				name: 'batchSize',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 25 },
+				default: 25,
+				description: 'How many identifiers to send per API request (at most 25)',
+			},
+			{
+				displayName: 'Concurrency',
+				name: 'concurrency',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 5 },
+				default: 2,
+				description: 'How many requests may be waiting for an answer at the same time',
+			},
+			{
+				displayName: 'Extra Field Paths',
+				name: 'fieldPaths',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. basic_profile.summary, contact.business_emails',
+				description: 'Comma-separated dot-paths inside person_data, requested in addition to Fields',
+			},
+			{
+				displayName: 'Max Requests Per Minute',
+				name: 'maxRequestsPerMinute',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: 15,
+				description: "The node never sends faster than this. Crustdata's default limit is 15 a minute.",
+			},
+			{
+				displayName: 'Max Retries',
+				name: 'maxRetries',
+				type: 'number',
+				typeOptions: { minValue: 0, maxValue: 10 },
+				default: 4,
+				description: 'How many times a request is sent again after a rate limit, server error or dropped connection',
+			},
+			{
+				displayName: 'On No Match',
+				name: 'onNoMatch',
+				type: 'options',
+				options: [
+					{ name: 'Emit an Item', value: 'emitItem', description: 'Output one item with match_status not_found or redacted' },
+					{ name: 'Raise an Error', value: 'error', description: 'Treat the input as failed' },
+					{ name: 'Skip', value: 'skip', description: 'Output nothing for the input' },
+				],
+				default: 'emitItem',
+				description: 'What an input whose identifier matched nobody yields',
+			},
+			{
+				displayName: 'Preview',
+				name: 'preview',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to request basic fields only, at no credit cost (must be enabled for your account)',
+			},
+			{
+				displayName: 'Request Timeout (Seconds)',
+				name: 'timeout',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: 60,
+				description: 'How long to wait for one answer before retrying the request',
+			},
+			{
+				displayName: 'Return Matches',
+				name: 'returnMatches',
+				type: 'options',
+				options: [
+					{ name: 'All Matches', value: 'all', description: 'One item per candidate match' },
+					{ name: 'Best Match Only', value: 'best', description: 'Only the candidate with the highest confidence score' },
+				],
+				default: 'all',
+				description: 'Email lookups can return several candidates',
+			},
+		],
+	},
+];

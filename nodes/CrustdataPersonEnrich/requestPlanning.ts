@@ -1,0 +1,148 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import type { EnrichSettings, IdentifierType, ItemFailure } from './types';
+
+/**
+ * Request planning: turn one raw identifier per input item into normalised, deduplicated
+ * identifiers and the API requests that carry them. Pure functions, no I/O.
+ */
+
+export const MAX_BATCH_SIZE = 25;
+
+export type Normalised = { identifier: string } | { failure: ItemFailure };
+
+export interface PlannedInput {
+	itemIndex: number;
+	/** The identifier as sent to the API, or undefined when the input was rejected locally. */
+	identifier?: string;
+	failure?: ItemFailure;
+}
+
+export interface RequestPlan {
+	inputs: PlannedInput[];
+	/** Unique identifiers, in first-seen order, cut into requests. */
+	batches: string[][];
+}
+
+const LINKEDIN_HOST = /^(?:(?:www|m|[a-z]{2})\.)?linkedin\.com$/;
+
+function inputFailure(message: string, description: string): { failure: ItemFailure } {
+	return { failure: { source: 'input', message, description } };
+}
+
+function readText(raw: unknown, what: string, parameter: string): string | { failure: ItemFailure } {
+	if (typeof raw !== 'string') {
+		if (raw === undefined || raw === null) {
+			return inputFailure(`The ${what} is empty`, `Set ${parameter} to a value, e.g. an expression that reads it from the input item`);
+		}
+		return inputFailure(
+			`The ${what} must be text, not ${Array.isArray(raw) ? 'a list' : typeof raw}`,
+			`Set ${parameter} to a single value per item`,
+		);
+	}
+	const text = raw.trim();
+	if (!text) {
+		return inputFailure(`The ${what} is empty`, `Set ${parameter} to a value, e.g. an expression that reads it from the input item`);
+	}
+	return text;
+}
+
+/**
+ * `https://www.linkedin.com/in/<slug>`, whatever the scheme, subdomain, host case, trailing
+ * slash, query string or fragment of the input: Crustdata refuses the whole request when a
+ * single URL carries a query string, and the canonical form lets duplicates collapse.
+ */
+export function normaliseProfileUrl(raw: unknown): Normalised {
+	const text = readText(raw, 'profile URL', 'Profile URL');
+	if (typeof text !== 'string') return text;
+
+	const notAProfile = inputFailure(
+		`"${text}" is not a LinkedIn profile URL`,
+		'Use a URL of the form https://www.linkedin.com/in/<name>',
+	);
+	let url: URL;
+	try {
+		url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `https://${text}`);
+	} catch {
+		return notAProfile;
+	}
+	if (!['http:', 'https:'].includes(url.protocol) || !LINKEDIN_HOST.test(url.hostname)) {
+		return notAProfile;
+	}
+	const [section, slug] = url.pathname.split('/').filter(Boolean);
+	if (section?.toLowerCase() !== 'in' || !slug) {
+		return notAProfile;
+	}
+	return { identifier: `https://www.linkedin.com/in/${slug}` };
+}
+
+const EMAIL = /^[^\s@]+@[^\s@.]+(?:\.[^\s@.]+)+$/;
+
+export function normaliseBusinessEmail(raw: unknown): Normalised {
+	const text = readText(raw, 'business email', 'Business Email');
+	if (typeof text !== 'string') return text;
+
+	const email = text.toLowerCase();
+	if (!EMAIL.test(email)) {
+		return inputFailure(`"${text}" is not an email address`, 'Use an address of the form name@company.com');
+	}
+	return { identifier: email };
+}
+
+export function normaliserFor(identifierType: IdentifierType): (raw: unknown) => Normalised {
+	return identifierType === 'businessEmail' ? normaliseBusinessEmail : normaliseProfileUrl;
+}
+
+export function chunk<T>(values: T[], size: number): T[][] {
+	const chunks: T[][] = [];
+	for (let start = 0; start < values.length; start += size) {
+		chunks.push(values.slice(start, start + size));
+	}
+	return chunks;
+}
+
+/** Normalises every input's identifier, then sends each unique one once. */
+export function planRequests(
+	rawIdentifiers: unknown[],
+	identifierType: IdentifierType,
+	batchSize: number,
+): RequestPlan {
+	const normalise = normaliserFor(identifierType);
+	const unique = new Set<string>();
+	const inputs = rawIdentifiers.map((raw, itemIndex): PlannedInput => {
+		const normalised = normalise(raw);
+		if ('failure' in normalised) return { itemIndex, failure: normalised.failure };
+		unique.add(normalised.identifier);
+		return { itemIndex, identifier: normalised.identifier };
+	});
+	const size = Math.min(Math.max(1, Math.floor(batchSize)), MAX_BATCH_SIZE);
+	return { inputs, batches: chunk([...unique], size) };
+}
+
+export const IDENTIFIER_FIELD: Record<IdentifierType, string> = {
+	profileUrl: 'professional_network_profile_urls',
+	businessEmail: 'business_emails',
+};
+
+export const MATCH_TYPE: Record<IdentifierType, string> = {
+	profileUrl: 'professional_network_profile_url',
+	businessEmail: 'business_email',
+};
+
+export const ENDPOINT: Record<EnrichSettings['operation'], string> = {
+	enrich: '/person/enrich',
+	enrichLive: '/person/professional_network/enrich/live',
+};
+
+/** The JSON body of one enrich request. `fields` is always explicit: its default is documented two ways. */
+export function buildRequestBody(identifiers: string[], settings: EnrichSettings): IDataObject {
+	const body: IDataObject = {
+		[IDENTIFIER_FIELD[settings.identifierType]]: identifiers,
+		fields: settings.fields,
+	};
+	if (settings.identifierType === 'businessEmail' && settings.minSimilarityScore > 0) {
+		body.min_similarity_score = settings.minSimilarityScore;
+	}
+	if (settings.preview) body.preview = true;
+	return body;
+}

@@ -1,0 +1,202 @@
+import type { IDataObject, INode, INodeExecutionData, NodeExecutionHint } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import type { PlannedInput, RequestPlan } from './requestPlanning';
+import type { TransportStats } from './transport';
+import type { ApiEntry, ApiMatch, EnrichSettings, ItemFailure, MatchStatus } from './types';
+
+/**
+ * Result mapping: join the API's answers back to the input items and shape the output items,
+ * each paired with the input it came from. Pure functions apart from creating n8n errors.
+ */
+
+export type InputOutcome =
+	| { itemIndex: number; identifier: string; results: IDataObject[] }
+	| { itemIndex: number; identifier: string; failure: ItemFailure };
+
+/**
+ * Answers keyed by the identifier they belong to. `matched_on` echoes what was sent, but it
+ * is normalised again so a cosmetic difference (a trailing slash, letter case) cannot lose a
+ * result; position in the array is never used.
+ */
+export function indexAnswers(
+	entries: ApiEntry[],
+	normalise: (raw: unknown) => { identifier: string } | object,
+): Map<string, ApiEntry> {
+	const byIdentifier = new Map<string, ApiEntry>();
+	for (const entry of entries) {
+		const normalised = normalise(entry.matched_on);
+		const key = 'identifier' in normalised ? normalised.identifier : entry.matched_on;
+		const earlier = byIdentifier.get(key);
+		// An identifier answered twice (a resent request) keeps the answer that has matches.
+		if (!earlier || (earlier.matches?.length ?? 0) < (entry.matches?.length ?? 0)) {
+			byIdentifier.set(key, entry);
+		}
+	}
+	return byIdentifier;
+}
+
+function statusOf(entry: ApiEntry, matches: ApiMatch[]): MatchStatus {
+	if (entry.match_status === 'redacted') return 'redacted';
+	return matches.length > 0 ? 'matched' : 'not_found';
+}
+
+function score(match: ApiMatch): number {
+	return typeof match.confidence_score === 'number' ? match.confidence_score : -Infinity;
+}
+
+/** The matches the user asked for: above the similarity threshold, all of them or the best. */
+export function selectMatches(matches: ApiMatch[], settings: EnrichSettings): ApiMatch[] {
+	const threshold = settings.identifierType === 'businessEmail' ? settings.minSimilarityScore : 0;
+	const kept = threshold > 0 ? matches.filter((match) => score(match) >= threshold) : matches;
+	if (settings.returnMatches === 'all' || kept.length <= 1) return kept;
+	return [kept.reduce((best, match) => (score(match) > score(best) ? match : best))];
+}
+
+function noMatchFailure(identifier: string, status: MatchStatus): ItemFailure {
+	return {
+		source: 'api',
+		message:
+			status === 'redacted'
+				? `The person behind "${identifier}" has opted out of Crustdata (redacted)`
+				: `Crustdata found no person for "${identifier}"`,
+		description: 'To get an item instead of an error, set On No Match to "Emit an Item" or "Skip"',
+	};
+}
+
+/** The output records for one identifier, or the failure that replaces them. */
+export function resultsForEntry(
+	identifier: string,
+	entry: ApiEntry,
+	settings: EnrichSettings,
+	matchType: string,
+): { results: IDataObject[] } | { failure: ItemFailure } {
+	const matches = selectMatches(entry.matches ?? [], settings);
+	const status = statusOf(entry, matches);
+	const common = { matched_on: identifier, match_type: entry.match_type ?? matchType };
+	if (status === 'matched') {
+		return {
+			results: matches.map((match) => ({
+				...common,
+				match_status: status,
+				confidence_score: match.confidence_score ?? null,
+				person_data: match.person_data ?? null,
+			})),
+		};
+	}
+	if (settings.onNoMatch === 'error') return { failure: noMatchFailure(identifier, status) };
+	if (settings.onNoMatch === 'skip') return { results: [] };
+	return {
+		results: [{ ...common, match_status: status, confidence_score: null, person_data: null }],
+	};
+}
+
+const NO_ANSWER: ItemFailure = {
+	source: 'api',
+	message: 'Crustdata answered the request without an entry for this identifier',
+	description: 'Run the node again for this item; if it keeps happening, contact Crustdata support',
+};
+
+/** Joins every planned input to its answer or failure, in input order. */
+export function joinResults(
+	inputs: PlannedInput[],
+	answers: Map<string, ApiEntry>,
+	failures: Map<string, ItemFailure>,
+	settings: EnrichSettings,
+	matchType: string,
+): InputOutcome[] {
+	return inputs.map((input): InputOutcome => {
+		const { itemIndex, identifier = '' } = input;
+		const failure = input.failure ?? failures.get(identifier);
+		if (failure) return { itemIndex, identifier, failure };
+		const entry = answers.get(identifier);
+		if (!entry) return { itemIndex, identifier, failure: NO_ANSWER };
+		return { itemIndex, identifier, ...resultsForEntry(identifier, entry, settings, matchType) };
+	});
+}
+
+export function toNodeError(node: INode, failure: ItemFailure, itemIndex: number) {
+	const { message, description, httpCode } = failure;
+	if (failure.source === 'input') {
+		return new NodeOperationError(node, message, { itemIndex, description });
+	}
+	// The error response handed to NodeApiError is rebuilt from the failure alone, so nothing
+	// from the request (headers, the API key) can reach the error shown to the user.
+	return new NodeApiError(node, { message, description }, { message, description, httpCode, itemIndex });
+}
+
+/**
+ * The item that replaces a failed input when the node continues on fail. n8n moves an item to
+ * the error output only when its json is `{ error }` alone (it then merges in the input row),
+ * and rewrites any item carrying `error` to `{ error }`, so `matched_on` can only travel on the
+ * regular output.
+ */
+function errorItem(node: INode, message: string, identifier: string, itemIndex: number): INodeExecutionData {
+	const json = node.onError === 'continueErrorOutput' ? { error: message } : { error: message, matched_on: identifier };
+	return { json, pairedItem: { item: itemIndex } };
+}
+
+/**
+ * When the node stops on errors, an input it cannot even send fails the run before any
+ * request is made, so no credits are spent on a run that will not finish.
+ */
+export function throwOnRejectedInput(inputs: PlannedInput[], node: INode): void {
+	const rejected = inputs.find((input) => input.failure);
+	if (rejected?.failure) throw toNodeError(node, rejected.failure, rejected.itemIndex);
+}
+
+/** Output items in input order. A failure throws, unless the node continues on fail. */
+export function toOutputItems(
+	outcomes: InputOutcome[],
+	node: INode,
+	continueOnFail: boolean,
+): INodeExecutionData[] {
+	const items: INodeExecutionData[] = [];
+	for (const outcome of outcomes) {
+		const pairedItem = { item: outcome.itemIndex };
+		if ('failure' in outcome) {
+			const error = toNodeError(node, outcome.failure, outcome.itemIndex);
+			if (!continueOnFail) throw error;
+			items.push(errorItem(node, error.message, outcome.identifier, outcome.itemIndex));
+			continue;
+		}
+		for (const json of outcome.results) items.push({ json, pairedItem });
+	}
+	return items;
+}
+
+const count = (value: number, one: string, many = `${one}s`) =>
+	`${value.toLocaleString('en-US')} ${value === 1 ? one : many}`;
+
+/** What the user sees after the run: what came back, what it cost, and what was dropped and why. */
+export function summariseRun(plan: RequestPlan, outcomes: InputOutcome[], stats: TransportStats): NodeExecutionHint[] {
+	const failed = outcomes.filter((outcome) => 'failure' in outcome).length;
+	const enriched = outcomes.filter(
+		(outcome) => 'results' in outcome && outcome.results.some((result) => result.match_status === 'matched'),
+	).length;
+	const noMatch = outcomes.length - failed - enriched;
+	const credits = Math.round(stats.creditsUsed * 100) / 100;
+	const hints: NodeExecutionHint[] = [
+		{
+			message:
+				`Enriched ${enriched.toLocaleString('en-US')} of ${count(outcomes.length, 'input')} in ${count(stats.requests, 'request')}` +
+				` (${stats.retries.toLocaleString('en-US')} retried), ${count(credits, 'credit')}; ` +
+				`${noMatch.toLocaleString('en-US')} not found, ${failed.toLocaleString('en-US')} failed`,
+			type: failed > 0 ? 'warning' : 'info',
+			location: 'outputPane',
+		},
+	];
+	const rejected = plan.inputs.filter((input) => input.failure).length;
+	const sent = plan.batches.reduce((total, batch) => total + batch.length, 0);
+	const duplicates = plan.inputs.length - rejected - sent;
+	if (rejected > 0 || duplicates > 0) {
+		hints.push({
+			message:
+				`${count(rejected, 'input')} not sent because the identifier was empty or malformed; ` +
+				`${count(duplicates, 'input')} shared an identifier with an earlier one and reused its lookup`,
+			type: rejected > 0 ? 'warning' : 'info',
+			location: 'outputPane',
+		});
+	}
+	return hints;
+}

@@ -1,0 +1,79 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { PERSON_DATA_SECTIONS } from './description';
+import { MAX_BATCH_SIZE } from './requestPlanning';
+import type { EnrichSettings, IdentifierType, OnNoMatch, Operation, ReturnMatches } from './types';
+
+/** Reads the node's parameters once per run into settings the other modules understand. */
+
+interface Options {
+	batchSize?: number;
+	concurrency?: number;
+	fieldPaths?: string;
+	maxRequestsPerMinute?: number;
+	maxRetries?: number;
+	onNoMatch?: OnNoMatch;
+	preview?: boolean;
+	returnMatches?: ReturnMatches;
+	timeout?: number;
+}
+
+const FIELD_PATH = /^[a-z_]+(?:\.[a-z_]+)*$/;
+
+/** `fields` as sent: sections, then the extra paths, each once. Undefined names a bad path. */
+export function requestedFields(sections: string[], fieldPaths: string): { fields: string[]; badPath?: string } {
+	const paths = fieldPaths
+		.split(',')
+		.map((path) => path.trim())
+		.filter(Boolean);
+	const badPath = paths.find(
+		(path) => !FIELD_PATH.test(path) || !(PERSON_DATA_SECTIONS as readonly string[]).includes(path.split('.')[0]),
+	);
+	return { fields: [...new Set([...sections, ...paths])], badPath };
+}
+
+export function readSettings(context: IExecuteFunctions): EnrichSettings {
+	const node = context.getNode();
+	const operation = context.getNodeParameter('operation', 0) as Operation;
+	const identifierType: IdentifierType =
+		operation === 'enrichLive' ? 'profileUrl' : (context.getNodeParameter('identifierType', 0) as IdentifierType);
+	const options = context.getNodeParameter('options', 0, {}) as Options;
+	const sections = context.getNodeParameter('fields', 0, []) as string[];
+
+	const { fields, badPath } = requestedFields(sections, options.fieldPaths ?? '');
+	if (badPath) {
+		throw new NodeOperationError(node, `"${badPath}" is not a field path Crustdata knows`, {
+			description: `Each path in Extra Field Paths must start with a section name (${PERSON_DATA_SECTIONS.join(', ')}), e.g. basic_profile.summary`,
+		});
+	}
+	if (fields.length === 0) {
+		throw new NodeOperationError(node, 'No fields are selected', {
+			description: 'Choose at least one section in Fields, or add a path in Extra Field Paths',
+		});
+	}
+
+	return {
+		operation,
+		identifierType,
+		fields,
+		minSimilarityScore:
+			identifierType === 'businessEmail' ? (context.getNodeParameter('minSimilarityScore', 0, 0) as number) : 0,
+		preview: options.preview ?? false,
+		onNoMatch: options.onNoMatch ?? 'emitItem',
+		returnMatches: options.returnMatches ?? 'all',
+		batchSize: Math.min(options.batchSize ?? MAX_BATCH_SIZE, MAX_BATCH_SIZE),
+		pacing: {
+			maxRequestsPerMinute: options.maxRequestsPerMinute ?? 15,
+			concurrency: options.concurrency ?? 2,
+			maxRetries: options.maxRetries ?? 4,
+			timeoutMs: (options.timeout ?? 60) * 1000,
+		},
+	};
+}
+
+/** The raw identifier of one input item; normalising and checking it is planning's job. */
+export function readIdentifier(context: IExecuteFunctions, settings: EnrichSettings, itemIndex: number): unknown {
+	const parameter = settings.identifierType === 'businessEmail' ? 'businessEmail' : 'profileUrl';
+	return context.getNodeParameter(parameter, itemIndex, '');
+}

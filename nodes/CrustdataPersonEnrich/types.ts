@@ -1,0 +1,56 @@
+import type { IDataObject } from 'n8n-workflow';
+
+/** Shapes of Crustdata's person enrichment API and of the node's settings. */
+
+export type Operation = 'enrich' | 'enrichLive';
+
+export type IdentifierType = 'profileUrl' | 'businessEmail';
+
+export type MatchStatus = 'matched' | 'not_found' | 'redacted';
+
+export type OnNoMatch = 'emitItem' | 'skip' | 'error';
+
+export type ReturnMatches = 'all' | 'best';
+
+export interface ApiMatch {
+	confidence_score?: number | null;
+	person_data?: IDataObject | null;
+}
+
+/** One element of the top-level array the enrich endpoints answer with. */
+export interface ApiEntry {
+	matched_on: string;
+	match_type?: string;
+	match_status?: string;
+	matches?: ApiMatch[];
+}
+
+export interface PacingSettings {
+	maxRequestsPerMinute: number;
+	concurrency: number;
+	maxRetries: number;
+	timeoutMs: number;
+}
+
+export interface EnrichSettings {
+	operation: Operation;
+	identifierType: IdentifierType;
+	/** `fields` as sent: the chosen sections followed by the extra dot-paths. */
+	fields: string[];
+	/** 0 means the threshold is not sent. */
+	minSimilarityScore: number;
+	preview: boolean;
+	onNoMatch: OnNoMatch;
+	returnMatches: ReturnMatches;
+	batchSize: number;
+	pacing: PacingSettings;
+}
+
+/** Why an input produced no result: shown to the user as that item's error. */
+export interface ItemFailure {
+	/** `input` for what the node rejects before sending, `api` for what Crustdata answered. */
+	source: 'input' | 'api';
+	message: string;
+	description: string;
+	httpCode?: string;
+}

@@ -1,0 +1,30 @@
+// Types for n8n.js, which runs the node in n8n-core's WorkflowExecute.
+import type { ICredentialType, IDataObject, INodeExecutionData, INodeParameters, INodeType } from 'n8n-workflow';
+
+export declare const INPUT_NODE: 'Input';
+export declare const ENRICH_NODE: 'Crustdata Person Enrich';
+
+export interface EnrichRunOptions {
+	nodeType: INodeType;
+	credentialType: ICredentialType;
+	credentials: IDataObject;
+	parameters: INodeParameters;
+	items: IDataObject[];
+	onError?: 'stopWorkflow' | 'continueRegularOutput' | 'continueErrorOutput';
+	/** Parameters of a node after the enrich node whose expressions read paired items. */
+	downstream?: { inputRow: string; enriched: string };
+}
+
+export interface EnrichRun {
+	status: string;
+	error?: { message: string; description?: string | null; context?: IDataObject; name?: string };
+	/** The enrich node's outputs: [main] or, with the error output, [main, error]. */
+	outputs: INodeExecutionData[][];
+	downstream: INodeExecutionData[];
+	hints: Array<{ message: string; type?: string; location?: string }>;
+}
+
+export declare function runEnrichWorkflow(options: EnrichRunOptions): Promise<EnrichRun>;
+
+/** Stops the timers n8n's services start on first use, so the test process can exit. */
+export declare function stopN8nServices(): void;

@@ -1,0 +1,201 @@
+// Runs the node inside n8n's own execution engine (n8n-core's WorkflowExecute, the code a real
+// n8n runs), in this process: real parameter and expression evaluation, real continueOnFail
+// and error-output routing, real paired-item resolution, and n8n's real HTTP helper, so every
+// request really crosses loopback to the sandbox. Only the credential store is ours: it hands
+// n8n the decrypted credential and applies the credential type's own `authenticate`.
+const {
+	Workflow,
+	NodeConnectionTypes,
+	createRunExecutionData,
+} = require('n8n-workflow');
+const { WorkflowExecute, ExecutionLifecycleHooks } = require('n8n-core');
+// n8n-core's own copy of the DI container holds its service singletons.
+const { Container } = require(require.resolve('@n8n/di', { paths: [require.resolve('n8n-core')] }));
+const { SSHClientsManager } = require('n8n-core/dist/execution-engine/ssh-clients-manager');
+const { ScheduledTaskManager } = require('n8n-core/dist/execution-engine/scheduled-task-manager');
+
+const INPUT = 'Input';
+const NODE = 'Crustdata Person Enrich';
+const DOWNSTREAM = 'Downstream';
+
+/** Emits the items the test gives it, as a Manual Trigger plus Code node would. */
+class TestInput {
+	constructor() {
+		this.description = {
+			displayName: 'Test Input',
+			name: 'testInput',
+			group: ['trigger'],
+			version: 1,
+			description: '',
+			defaults: { name: INPUT },
+			inputs: [],
+			outputs: [NodeConnectionTypes.Main],
+			properties: [{ displayName: 'Items', name: 'items', type: 'json', default: '[]' }],
+		};
+	}
+
+	async execute() {
+		const items = JSON.parse(this.getNodeParameter('items', 0));
+		return [items.map((json) => ({ json }))];
+	}
+}
+
+/** Evaluates the expressions a downstream Set node would: each output item reads its input row. */
+class TestDownstream {
+	constructor() {
+		this.description = {
+			displayName: 'Test Downstream',
+			name: 'testDownstream',
+			group: ['transform'],
+			version: 1,
+			description: '',
+			defaults: { name: DOWNSTREAM },
+			inputs: [NodeConnectionTypes.Main],
+			outputs: [NodeConnectionTypes.Main],
+			properties: [
+				{ displayName: 'Input Row', name: 'inputRow', type: 'json', default: '' },
+				{ displayName: 'Enriched', name: 'enriched', type: 'json', default: '' },
+			],
+		};
+	}
+
+	async execute() {
+		return [
+			this.getInputData().map((item, index) => ({
+				json: {
+					inputRow: this.getNodeParameter('inputRow', index),
+					enriched: this.getNodeParameter('enriched', index),
+				},
+				pairedItem: { item: index },
+			})),
+		];
+	}
+}
+
+function nodeTypesWith(types) {
+	const byName = new Map(Object.entries(types));
+	return {
+		getByName: (name) => byName.get(name),
+		getByNameAndVersion: (name) => byName.get(name),
+		getKnownTypes: () => ({}),
+	};
+}
+
+function credentialsHelperFor(credentialType, credentialData) {
+	return {
+		getParentTypes: () => [],
+		getDecrypted: async () => ({ ...credentialData }),
+		preAuthentication: async () => undefined,
+		// As n8n's CredentialsHelper does for a credential whose `authenticate` is a function.
+		authenticate: async (credentials, _type, requestOptions) =>
+			await credentialType.authenticate(credentials, requestOptions),
+		getCredentialsProperties: () => credentialType.properties,
+		updateCredentials: async () => {},
+		updateCredentialsOauthTokenData: async () => {},
+	};
+}
+
+/**
+ * Runs Input → Crustdata Person Enrich (→ Downstream) and returns what n8n recorded.
+ * `onError` is the node setting: 'stopWorkflow', 'continueRegularOutput' or 'continueErrorOutput'.
+ */
+async function runEnrichWorkflow({
+	nodeType,
+	credentialType,
+	credentials,
+	parameters,
+	items,
+	onError,
+	downstream,
+}) {
+	const nodes = [
+		{
+			id: 'input',
+			name: INPUT,
+			type: 'test.testInput',
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: { items: JSON.stringify(items) },
+		},
+		{
+			id: 'enrich',
+			name: NODE,
+			type: 'test.crustdataPersonEnrich',
+			typeVersion: 1,
+			position: [200, 0],
+			parameters,
+			credentials: { crustdataEnrichApi: { id: 'cred-1', name: 'Crustdata sandbox' } },
+			...(onError ? { onError } : {}),
+		},
+	];
+	const connections = {
+		[INPUT]: { main: [[{ node: NODE, type: 'main', index: 0 }]] },
+	};
+	if (downstream) {
+		nodes.push({
+			id: 'downstream',
+			name: DOWNSTREAM,
+			type: 'test.testDownstream',
+			typeVersion: 1,
+			position: [400, 0],
+			parameters: downstream,
+		});
+		connections[NODE] = { main: [[{ node: DOWNSTREAM, type: 'main', index: 0 }]] };
+	}
+	const workflow = new Workflow({
+		id: 'wf-test',
+		name: 'test',
+		nodes,
+		connections,
+		active: false,
+		nodeTypes: nodeTypesWith({
+			'test.testInput': new TestInput(),
+			'test.crustdataPersonEnrich': nodeType,
+			'test.testDownstream': new TestDownstream(),
+		}),
+		settings: { executionOrder: 'v1' },
+	});
+	const hooks = new ExecutionLifecycleHooks('manual', 'exec-1', { id: 'wf-test', name: 'test', nodes, connections });
+	const additionalData = {
+		credentialsHelper: credentialsHelperFor(credentialType, credentials),
+		hooks,
+		executionId: 'exec-1',
+		restApiUrl: 'http://127.0.0.1/rest',
+		instanceBaseUrl: 'http://127.0.0.1/',
+		formWaitingBaseUrl: 'http://127.0.0.1/form-waiting',
+		webhookBaseUrl: 'http://127.0.0.1/webhook',
+		webhookWaitingBaseUrl: 'http://127.0.0.1/webhook-waiting',
+		webhookTestBaseUrl: 'http://127.0.0.1/webhook-test',
+		variables: {},
+		currentNodeExecutionIndex: 0,
+		executeWorkflow: async () => {
+			throw new Error('not used');
+		},
+		getRunExecutionData: async () => undefined,
+		logAiEvent: () => {},
+		startRunnerTask: async () => {
+			throw new Error('not used');
+		},
+	};
+	const run = await new WorkflowExecute(additionalData, 'manual', createRunExecutionData()).run({ workflow, startNode: workflow.getNode(INPUT) });
+	const runData = run.data.resultData.runData;
+	const outputsOf = (name) => runData[name]?.[0]?.data?.main ?? [];
+	return {
+		status: run.status,
+		error: run.data.resultData.error,
+		outputs: outputsOf(NODE),
+		downstream: outputsOf(DOWNSTREAM)[0] ?? [],
+		hints: runData[NODE]?.[0]?.hints ?? [],
+	};
+}
+
+/**
+ * Stops the timers n8n's own services start when a node first runs (n8n clears them on
+ * shutdown), so the test process can exit. Call once, after the last run.
+ */
+function stopN8nServices() {
+	if (Container.has(SSHClientsManager)) Container.get(SSHClientsManager).onShutdown();
+	if (Container.has(ScheduledTaskManager)) Container.get(ScheduledTaskManager).deregisterAllCrons();
+}
+
+module.exports = { runEnrichWorkflow, stopN8nServices, INPUT_NODE: INPUT, ENRICH_NODE: NODE };

@@ -1,0 +1,74 @@
+#!/usr/bin/env node
+'use strict';
+/*
+ * Start the Crustdata sandbox from the command line (or from another test process).
+ *   node test/sandbox/cli.js
+ * Environment: see README.md in this folder.
+ */
+
+const fs = require('node:fs');
+const { startSandbox, DEFAULT_SANDBOX_KEY } = require('./server');
+
+const env = process.env;
+const has = (name) => env[name] !== undefined && env[name] !== '';
+const num = (name) => {
+	const v = Number(env[name]);
+	if (!Number.isFinite(v)) {
+		process.stderr.write(`${name} must be a number, got ${JSON.stringify(env[name])}\n`);
+		process.exit(2);
+	}
+	return v;
+};
+const bool = (name) => ['1', 'true', 'yes', 'on'].includes(String(env[name]).toLowerCase());
+
+const options = { port: has('SANDBOX_PORT') ? num('SANDBOX_PORT') : 0 };
+options.apiKey = has('SANDBOX_API_KEY') ? env.SANDBOX_API_KEY : DEFAULT_SANDBOX_KEY;
+if (has('SANDBOX_API_VERSION')) options.apiVersion = env.SANDBOX_API_VERSION;
+if (has('SANDBOX_LATENCY_MS')) options.latencyMs = num('SANDBOX_LATENCY_MS');
+if (
+	has('SANDBOX_RATE_LIMIT') &&
+	['off', 'none', 'null', '0'].includes(env.SANDBOX_RATE_LIMIT.toLowerCase())
+) {
+	options.rateLimit = null;
+} else if (has('SANDBOX_RATE_LIMIT') || has('SANDBOX_RATE_WINDOW_MS')) {
+	options.rateLimit = {};
+	if (has('SANDBOX_RATE_LIMIT')) options.rateLimit.limit = num('SANDBOX_RATE_LIMIT');
+	if (has('SANDBOX_RATE_WINDOW_MS')) options.rateLimit.windowMs = num('SANDBOX_RATE_WINDOW_MS');
+}
+if (has('SANDBOX_CREDIT_BUDGET')) options.creditBudget = num('SANDBOX_CREDIT_BUDGET');
+if (has('SANDBOX_SERVER_ERROR_RATE')) options.serverErrorRate = num('SANDBOX_SERVER_ERROR_RATE');
+if (has('SANDBOX_DROP_RATE')) options.dropRate = num('SANDBOX_DROP_RATE');
+if (has('SANDBOX_SHUFFLE')) options.shuffle = bool('SANDBOX_SHUFFLE');
+if (has('SANDBOX_SEED')) options.seed = num('SANDBOX_SEED');
+if (has('SANDBOX_PREVIEW_ENABLED')) options.previewEnabled = bool('SANDBOX_PREVIEW_ENABLED');
+if (has('SANDBOX_LIVE_ENABLED')) options.liveEnabled = bool('SANDBOX_LIVE_ENABLED');
+if (env.SANDBOX_GATED_SECTIONS !== undefined) {
+	options.gatedSections = env.SANDBOX_GATED_SECTIONS.split(',')
+		.map((s) => s.trim())
+		.filter(Boolean);
+}
+if (has('SANDBOX_NOT_FOUND_404')) options.notFoundAs404 = bool('SANDBOX_NOT_FOUND_404');
+if (has('SANDBOX_EMAIL_LOOKUP')) options.emailLookupEnabled = bool('SANDBOX_EMAIL_LOOKUP');
+if (has('SANDBOX_UNNAMED_BAD_REQUESTS'))
+	options.unnamedBadRequests = bool('SANDBOX_UNNAMED_BAD_REQUESTS');
+
+startSandbox(options).then(
+	(sandbox) => {
+		process.stdout.write(
+			`Crustdata sandbox listening on ${sandbox.url} (API key: ${sandbox.apiKey})\n`,
+		);
+		if (has('SANDBOX_URL_FILE')) fs.writeFileSync(env.SANDBOX_URL_FILE, sandbox.url);
+		let closing = false;
+		const stop = () => {
+			if (closing) return;
+			closing = true;
+			sandbox.close().then(() => process.exit(0));
+		};
+		process.on('SIGINT', stop);
+		process.on('SIGTERM', stop);
+	},
+	(err) => {
+		process.stderr.write(`Crustdata sandbox failed to start: ${err.message}\n`);
+		process.exit(1);
+	},
+);

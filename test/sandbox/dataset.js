@@ -1,0 +1,816 @@
+'use strict';
+/*
+ * Deterministic synthetic dataset for the Crustdata sandbox.
+ *
+ * Pure functions only: every person is generated from a hash of the (lowercased) identifier,
+ * so the same identifier always yields the same person, in any process.
+ *
+ * Rules (see README.md):
+ *   profile URL slug  nomatch* -> not_found, redacted* -> redacted, else 1 candidate (1.0)
+ *   email local part  nomatch* -> not_found, redacted* -> redacted,
+ *                     multi*   -> 3 candidates scored 0.62, 0.97, 0.35 (in that order),
+ *                     else 1 candidate scored 0.80..1.00 (from the hash)
+ */
+
+const L = 'leaf';
+
+const LOCATION = { raw: L, city: L, state: L, country: L, continent: L };
+const EMAIL_RECORD = { email: L, status: L, last_updated: L };
+const EMPLOYMENT = {
+	name: L,
+	title: L,
+	start_date: L,
+	end_date: L,
+	company_website_domain: L,
+	crustdata_company_id: L,
+	seniority_level: L,
+	location: { raw: L },
+	position_id: L,
+	company_professional_network_profile_url: L,
+	years_at_company: L,
+	years_at_company_raw: L,
+	is_default: L,
+};
+
+/** Shape of person_data. Objects are nested keys, a one-element array is an array of objects. */
+const SCHEMA = {
+	crustdata_person_id: L,
+	updated_at: L,
+	basic_profile: {
+		name: L,
+		first_name: L,
+		last_name: L,
+		headline: L,
+		current_title: L,
+		normalized_title: L,
+		summary: L,
+		languages: L,
+		professional_network_name: L,
+		location: LOCATION,
+		profile_picture_permalink: L,
+		last_updated: L,
+	},
+	professional_network: {
+		profile_picture_permalink: L,
+		connections: L,
+		followers: L,
+		pronoun: L,
+		open_to_cards: L,
+		location: LOCATION,
+		metadata: { last_scraped_source: L },
+	},
+	social_handles: {
+		professional_network_identifier: { profile_url: L },
+		dev_platform_identifier: { profile_url: L },
+		twitter_identifier: { slug: L },
+	},
+	experience: { employment_details: { current: [EMPLOYMENT], past: [EMPLOYMENT] } },
+	education: {
+		schools: [{ school: L, degree: L, field_of_study: L, start_year: L, end_year: L }],
+	},
+	skills: { professional_network_skills: L },
+	contact: {
+		business_emails: [EMAIL_RECORD],
+		personal_emails: [EMAIL_RECORD],
+		phone_numbers: L,
+		websites: L,
+	},
+	dev_platform_profiles: [
+		{
+			profile_url: L,
+			login: L,
+			name: L,
+			bio: L,
+			company: L,
+			location: L,
+			followers: L,
+			following: L,
+			public_repo_count: L,
+			total_stars: L,
+			repos: [{ name: L, url: L, description: L, language: L, stars: L, forks: L }],
+		},
+	],
+	certifications: [
+		{
+			name: L,
+			issuing_organization: L,
+			issue_date: L,
+			expiration_date: L,
+			credential_url: L,
+			credential_id: L,
+		},
+	],
+	honors: [{ title: L, issuer: L, issued_date: L, description: L }],
+};
+
+const SECTION_NAMES = Object.freeze([
+	'basic_profile',
+	'professional_network',
+	'social_handles',
+	'experience',
+	'education',
+	'skills',
+	'contact',
+	'dev_platform_profiles',
+	'certifications',
+	'honors',
+]);
+
+/** Top-level scalar keys that may also be named in `fields`. */
+const TOP_LEVEL_KEYS = Object.freeze(['crustdata_person_id', 'updated_at']);
+
+function collectPaths(prefix, node, out) {
+	const obj = Array.isArray(node) ? node[0] : node;
+	if (!obj || typeof obj !== 'object') return;
+	for (const key of Object.keys(obj)) {
+		const path = `${prefix}.${key}`;
+		out.push(path);
+		collectPaths(path, obj[key], out);
+	}
+}
+
+let cachedPaths = null;
+/** All section names, the two top-level keys, and every valid dot path inside the sections. */
+function validFieldPaths() {
+	if (!cachedPaths) {
+		const out = [...SECTION_NAMES, ...TOP_LEVEL_KEYS];
+		for (const section of SECTION_NAMES) collectPaths(section, SCHEMA[section], out);
+		cachedPaths = Object.freeze(out);
+	}
+	return cachedPaths.slice();
+}
+
+/** True when `field` is a section name, a top-level key or a dot path that exists in SCHEMA. */
+function isValidField(field) {
+	if (typeof field !== 'string' || field === '') return false;
+	let node = SCHEMA;
+	for (const seg of field.split('.')) {
+		if (Array.isArray(node)) node = node[0];
+		if (!node || typeof node !== 'object' || !Object.prototype.hasOwnProperty.call(node, seg)) {
+			return false;
+		}
+		node = node[seg];
+	}
+	return true;
+}
+
+/* ------------------------------------------------------------------ hashing */
+
+function fnv1a(str) {
+	let h = 0x811c9dc5;
+	for (let i = 0; i < str.length; i++) {
+		h ^= str.charCodeAt(i);
+		h = Math.imul(h, 0x01000193);
+	}
+	return h >>> 0;
+}
+
+function mulberry32(seed) {
+	let a = seed >>> 0;
+	return function next() {
+		a = (a + 0x6d2b79f5) >>> 0;
+		let t = a;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+}
+
+function makeRng(key) {
+	const rand = mulberry32(fnv1a(key));
+	const int = (min, max) => min + Math.floor(rand() * (max - min + 1));
+	const pick = (arr) => arr[Math.floor(rand() * arr.length)];
+	const chance = (p) => rand() < p;
+	return { rand, int, pick, chance };
+}
+
+/* ------------------------------------------------------------------ vocabularies */
+
+const FIRST_NAMES = [
+	'Ava',
+	'Liam',
+	'Maya',
+	'Noah',
+	'Sofia',
+	'Ethan',
+	'Priya',
+	'Lucas',
+	'Chloe',
+	'Mateo',
+	'Hannah',
+	'Omar',
+	'Yuki',
+	'Daniel',
+	'Elena',
+	'Arjun',
+	'Grace',
+	'Felix',
+	'Leila',
+	'Jonas',
+	'Amara',
+	'Diego',
+	'Nora',
+	'Kenji',
+	'Isabel',
+	'Samuel',
+	'Zara',
+	'Victor',
+	'Ingrid',
+	'Tomas',
+];
+const LAST_NAMES = [
+	'Nguyen',
+	'Schmidt',
+	'Okafor',
+	'Garcia',
+	'Patel',
+	'Kowalski',
+	'Tanaka',
+	'Silva',
+	'Brennan',
+	'Haddad',
+	'Larsen',
+	'Moreau',
+	'Rossi',
+	'Kim',
+	'Andersson',
+	'Novak',
+	'Mensah',
+	'Costa',
+	'Fischer',
+	'Ivanova',
+	'Chen',
+	'Dubois',
+	'Murphy',
+	'Sato',
+	'Reyes',
+	'Berg',
+	'Walsh',
+	'Khan',
+];
+const COMPANIES = [
+	{ name: 'Northwind Analytics', domain: 'northwind-analytics.com' },
+	{ name: 'Bluefin Robotics', domain: 'bluefinrobotics.io' },
+	{ name: 'Cedar Health', domain: 'cedarhealth.com' },
+	{ name: 'Lumen Payments', domain: 'lumenpay.com' },
+	{ name: 'Orbital Freight', domain: 'orbitalfreight.co' },
+	{ name: 'Quartz Security', domain: 'quartzsec.com' },
+	{ name: 'Tidewater Energy', domain: 'tidewater.energy' },
+	{ name: 'Helix Bio', domain: 'helixbio.com' },
+	{ name: 'Paperkite', domain: 'paperkite.app' },
+	{ name: 'Granite Cloud', domain: 'granitecloud.dev' },
+	{ name: 'Meridian Labs', domain: 'meridianlabs.ai' },
+	{ name: 'Foxglove Media', domain: 'foxglove.media' },
+];
+const ROLES = [
+	{ title: 'Founder, CEO', seniority: 'CXO', norm: 'chief executive officer' },
+	{ title: 'CTO', seniority: 'CXO', norm: 'chief technology officer' },
+	{
+		title: 'VP of Engineering',
+		seniority: 'Vice President',
+		norm: 'vice president of engineering',
+	},
+	{ title: 'Head of Sales', seniority: 'Director', norm: 'head of sales' },
+	{ title: 'Director of Marketing', seniority: 'Director', norm: 'marketing director' },
+	{ title: 'Engineering Manager', seniority: 'Manager', norm: 'engineering manager' },
+	{ title: 'Senior Software Engineer', seniority: 'Senior', norm: 'software engineer' },
+	{ title: 'Software Engineer', seniority: 'Entry', norm: 'software engineer' },
+	{ title: 'Product Manager', seniority: 'Manager', norm: 'product manager' },
+	{ title: 'Data Scientist', seniority: 'Senior', norm: 'data scientist' },
+	{ title: 'Account Executive', seniority: 'Entry', norm: 'account executive' },
+	{ title: 'Designer', seniority: 'Senior', norm: 'product designer' },
+];
+const PLACES = [
+	{
+		raw: 'San Francisco Bay Area',
+		city: '',
+		state: 'California',
+		country: 'United States',
+		continent: 'North America',
+	},
+	{
+		raw: 'New York, New York, United States',
+		city: 'New York',
+		state: 'New York',
+		country: 'United States',
+		continent: 'North America',
+	},
+	{
+		raw: 'Austin, Texas, United States',
+		city: 'Austin',
+		state: 'Texas',
+		country: 'United States',
+		continent: 'North America',
+	},
+	{
+		raw: 'London, England, United Kingdom',
+		city: 'London',
+		state: 'England',
+		country: 'United Kingdom',
+		continent: 'Europe',
+	},
+	{
+		raw: 'Berlin, Germany',
+		city: 'Berlin',
+		state: 'Berlin',
+		country: 'Germany',
+		continent: 'Europe',
+	},
+	{
+		raw: 'Paris, Île-de-France, France',
+		city: 'Paris',
+		state: 'Île-de-France',
+		country: 'France',
+		continent: 'Europe',
+	},
+	{
+		raw: 'Bengaluru, Karnataka, India',
+		city: 'Bengaluru',
+		state: 'Karnataka',
+		country: 'India',
+		continent: 'Asia',
+	},
+	{ raw: 'Singapore', city: 'Singapore', state: '', country: 'Singapore', continent: 'Asia' },
+	{
+		raw: 'Toronto, Ontario, Canada',
+		city: 'Toronto',
+		state: 'Ontario',
+		country: 'Canada',
+		continent: 'North America',
+	},
+	{
+		raw: 'São Paulo, Brazil',
+		city: 'São Paulo',
+		state: 'São Paulo',
+		country: 'Brazil',
+		continent: 'South America',
+	},
+	{
+		raw: 'Greater Sydney Area',
+		city: '',
+		state: 'New South Wales',
+		country: 'Australia',
+		continent: 'Oceania',
+	},
+];
+const SCHOOLS = [
+	'University of Oxford',
+	'Stanford University',
+	'ETH Zürich',
+	'University of Toronto',
+	'Indian Institute of Technology Bombay',
+	'Technical University of Munich',
+	'University of Texas at Austin',
+	'National University of Singapore',
+	'Sciences Po',
+];
+const DEGREES = [
+	'Bachelor of Arts (B.A.)',
+	'Bachelor of Science (BS)',
+	'Master of Science (MS)',
+	'MBA',
+	'PhD',
+	'',
+];
+const STUDIES = [
+	'Computer Science',
+	'Philosophy and Computer Science',
+	'Economics',
+	'Mechanical Engineering',
+	'Marketing',
+	'Mathematics',
+	'',
+];
+const SKILLS = [
+	'Python',
+	'TypeScript',
+	'Go',
+	'Kubernetes',
+	'SQL',
+	'Machine Learning',
+	'Product Strategy',
+	'Enterprise Sales',
+	'Leadership',
+	'Distributed Systems',
+	'Figma',
+	'Negotiation',
+	'AWS',
+];
+const LANGUAGES = ['English', 'Spanish', 'German', 'French', 'Hindi', 'Japanese', 'Portuguese'];
+const CERTS = [
+	{ name: 'AWS Certified Solutions Architect – Associate', org: 'Amazon Web Services (AWS)' },
+	{ name: 'Certified Kubernetes Administrator (CKA)', org: 'The Linux Foundation' },
+	{ name: 'Professional Scrum Master I', org: 'Scrum.org' },
+	{ name: 'Google Analytics Certification', org: 'Google' },
+];
+const HONORS = [
+	{ title: 'Forbes 30 Under 30', issuer: 'Forbes' },
+	{ title: "Dean's List", issuer: 'University' },
+	{ title: 'Hackathon Winner', issuer: 'TechCrunch Disrupt' },
+	{ title: 'President’s Club', issuer: 'Employer' },
+];
+const LANG_BY_REPO = ['TypeScript', 'Python', 'Go', 'Rust', null];
+const YEARS_BUCKETS = [
+	[1, 'Less than 1 year'],
+	[3, '1 to 2 years'],
+	[6, '3 to 5 years'],
+	[11, '6 to 10 years'],
+	[Infinity, 'More than 10 years'],
+];
+
+/* ------------------------------------------------------------------ helpers */
+
+const cap = (s) => (s ? s.charAt(0).toUpperCase() + s.slice(1).toLowerCase() : s);
+
+function isoDate(year, month, day) {
+	const mm = String(month).padStart(2, '0');
+	const dd = String(day).padStart(2, '0');
+	return `${year}-${mm}-${dd}T00:00:00+00:00`;
+}
+
+function yearsBucket(raw) {
+	for (const [limit, label] of YEARS_BUCKETS) if (raw < limit) return label;
+	return 'More than 10 years';
+}
+
+function companyFromDomain(domain) {
+	const labels = domain.toLowerCase().split('.');
+	let label = labels.length >= 2 ? labels[labels.length - 2] : labels[0];
+	if (
+		labels.length >= 3 &&
+		['co', 'com', 'org', 'net', 'ac', 'gov'].includes(labels[labels.length - 2])
+	) {
+		label = labels[labels.length - 3];
+	}
+	const name = label.split('-').filter(Boolean).map(cap).join(' ') || 'Company';
+	return { name, domain: domain.toLowerCase() };
+}
+
+/** Letter-only parts of a string split on separators; digits dropped. */
+function nameParts(s, seps) {
+	return s
+		.split(seps)
+		.map((p) => p.replace(/[^a-z]/g, ''))
+		.filter((p) => p.length > 0);
+}
+
+/**
+ * Build a complete person_data.
+ * seed: hash key; opts: { first, last, slug, company, email }
+ */
+function buildPerson(seed, opts = {}) {
+	const r = makeRng(seed);
+	const first = opts.first || r.pick(FIRST_NAMES);
+	const last = opts.last || r.pick(LAST_NAMES);
+	const name = `${first} ${last}`;
+	const id = 1000 + (fnv1a(`id:${seed}`) % 900000000);
+	const slug =
+		opts.slug ||
+		`${first}-${last}-${(fnv1a(`slug:${seed}`) % 0xffffff).toString(16)}`.toLowerCase();
+	const company = opts.company || r.pick(COMPANIES);
+	const companyId = 100000 + (fnv1a(`company:${company.domain}`) % 9000000);
+	const companyUrl = `https://linkedin.com/company/${10000000 + (fnv1a(`cli:${company.domain}`) % 80000000)}`;
+	const role = r.pick(ROLES);
+	const place = r.pick(PLACES);
+	const updatedMonth = r.int(1, 7);
+	const updatedDay = r.int(1, 28);
+	const updatedAt = `2026-${String(updatedMonth).padStart(2, '0')}-${String(updatedDay).padStart(2, '0')}T${String(r.int(0, 23)).padStart(2, '0')}:${String(r.int(0, 59)).padStart(2, '0')}:00Z`;
+	const lastUpdated = isoDate(2026, updatedMonth, updatedDay);
+	const login =
+		`${first}${last}`.toLowerCase().replace(/[^a-z0-9]/g, '') +
+		(r.chance(0.5) ? String(r.int(1, 99)) : '');
+
+	const hasGithub = r.chance(0.55);
+	const hasPhone = r.chance(0.45);
+	const hasPersonalEmail = r.chance(0.5);
+	const hasBusinessEmail = opts.email ? true : r.chance(0.8);
+	const hasWebsite = r.chance(0.3);
+	const githubUrl = hasGithub ? `https://github.com/${login}` : null;
+
+	// experience
+	const startYear = r.int(2008, 2024);
+	const rawYears = Math.round((2026.5 - startYear - r.rand()) * 10) / 10;
+	const current = [
+		{
+			name: company.name,
+			title: role.title,
+			start_date: isoDate(startYear, r.int(1, 12), 1),
+			end_date: null,
+			company_website_domain: company.domain,
+			crustdata_company_id: companyId,
+			seniority_level: role.seniority,
+			location: { raw: r.chance(0.5) ? place.raw : '' },
+			position_id: 1000000000 + (fnv1a(`pos:${seed}:0`) % 900000000),
+			company_professional_network_profile_url: companyUrl,
+			years_at_company: yearsBucket(rawYears),
+			years_at_company_raw: rawYears,
+			is_default: true,
+		},
+	];
+	if (r.chance(0.2)) {
+		const advisory = r.pick(COMPANIES);
+		current.push({
+			name: advisory.name,
+			title: 'Advisor',
+			start_date: isoDate(r.int(2019, 2025), r.int(1, 12), 1),
+			end_date: null,
+			company_website_domain: advisory.domain,
+			crustdata_company_id: 100000 + (fnv1a(`company:${advisory.domain}`) % 9000000),
+			seniority_level: 'Owner / Partner',
+			location: { raw: '' },
+			position_id: 1000000000 + (fnv1a(`pos:${seed}:1`) % 900000000),
+			company_professional_network_profile_url: null,
+			years_at_company: '1 to 2 years',
+			years_at_company_raw: 1.5,
+			is_default: false,
+		});
+	}
+	const past = [];
+	let endYear = startYear;
+	const pastCount = r.int(0, 3);
+	for (let i = 0; i < pastCount; i++) {
+		const c = r.pick(COMPANIES);
+		const pr = r.pick(ROLES);
+		const span = r.int(1, 5);
+		const sy = endYear - span;
+		past.push({
+			name: c.name,
+			title: pr.title,
+			start_date: isoDate(sy, r.int(1, 12), 1),
+			end_date: isoDate(endYear, r.int(1, 12), 1),
+			company_website_domain: r.chance(0.8) ? c.domain : '',
+			crustdata_company_id: r.chance(0.9)
+				? 100000 + (fnv1a(`company:${c.domain}`) % 9000000)
+				: null,
+			seniority_level: pr.seniority,
+			location: { raw: r.chance(0.5) ? r.pick(PLACES).raw : '' },
+			position_id: 1000000000 + (fnv1a(`pos:${seed}:p${i}`) % 900000000),
+			company_professional_network_profile_url: r.chance(0.7)
+				? `https://linkedin.com/company/${10000000 + (fnv1a(`cli:${c.domain}`) % 80000000)}`
+				: null,
+			years_at_company: yearsBucket(span),
+			years_at_company_raw: span,
+			is_default: false,
+		});
+		endYear = sy;
+	}
+
+	const schools = [];
+	const schoolCount = r.int(0, 2);
+	for (let i = 0; i < schoolCount; i++) {
+		const withYears = r.chance(0.6);
+		const sy = r.int(1995, 2018);
+		schools.push({
+			school: r.pick(SCHOOLS),
+			degree: r.pick(DEGREES),
+			field_of_study: r.pick(STUDIES),
+			start_year: withYears ? sy : null,
+			end_year: withYears ? sy + r.int(2, 5) : null,
+		});
+	}
+
+	const skills = [];
+	const skillCount = r.int(0, 6);
+	for (let i = 0; i < skillCount; i++) {
+		const s = r.pick(SKILLS);
+		if (!skills.includes(s)) skills.push(s);
+	}
+	const languages = r.chance(0.5)
+		? []
+		: ['English', ...(r.chance(0.4) ? [r.pick(LANGUAGES)] : [])].filter(
+				(v, i, a) => a.indexOf(v) === i,
+			);
+
+	const businessEmails = [];
+	if (hasBusinessEmail) {
+		businessEmails.push({
+			email: opts.email || `${first}.${last}@${company.domain}`.toLowerCase(),
+			status: opts.email ? 'verified' : r.pick(['verified', 'verified', 'catch_all', 'unverified']),
+			last_updated: lastUpdated,
+		});
+	}
+	const personalEmails = hasPersonalEmail
+		? [
+				{
+					email: `${login}@${r.pick(['gmail.com', 'proton.me', 'outlook.com'])}`,
+					status: r.pick(['verified', 'unverified']),
+					last_updated: lastUpdated,
+				},
+			]
+		: [];
+	const phones = hasPhone ? [`+1 415-555-${String(r.int(100, 9999)).padStart(4, '0')}`] : [];
+	if (hasPhone && r.chance(0.25))
+		phones.push(`+44 20 7946 ${String(r.int(0, 9999)).padStart(4, '0')}`);
+	const websites = hasWebsite ? [`https://${login}.dev`] : [];
+
+	const devProfiles = [];
+	if (hasGithub) {
+		const repos = [];
+		const repoCount = r.int(0, 3);
+		let totalStars = 0;
+		for (let i = 0; i < repoCount; i++) {
+			const stars = r.int(0, 900);
+			totalStars += stars;
+			const repoName = `${r.pick(['tiny', 'fast', 'open', 'hyper', 'little'])}-${r.pick(['queue', 'parser', 'cache', 'cli', 'router'])}`;
+			repos.push({
+				name: repoName,
+				url: `${githubUrl}/${repoName}`,
+				description: r.chance(0.7) ? `A ${repoName.replace('-', ' ')} for everyday use` : null,
+				language: r.pick(LANG_BY_REPO),
+				stars,
+				forks: Math.floor(stars / 7),
+			});
+		}
+		devProfiles.push({
+			profile_url: githubUrl,
+			login,
+			name: r.chance(0.8) ? name : null,
+			bio: r.chance(0.5) ? `${role.title} at ${company.name}` : '',
+			company: r.chance(0.6) ? `@${company.name.toLowerCase().replace(/\s+/g, '')}` : null,
+			location: r.chance(0.6) ? place.raw : null,
+			followers: r.int(0, 5000),
+			following: r.int(0, 300),
+			public_repo_count: repoCount + r.int(0, 40),
+			total_stars: totalStars,
+			repos,
+		});
+	}
+
+	const certifications = [];
+	const certCount = r.int(0, 2);
+	for (let i = 0; i < certCount; i++) {
+		const c = CERTS[(fnv1a(`cert:${seed}`) + i) % CERTS.length];
+		const y = r.int(2016, 2025);
+		certifications.push({
+			name: c.name,
+			issuing_organization: c.org,
+			issue_date: `${y}-0${r.int(1, 9)}`,
+			expiration_date: r.chance(0.5) ? `${y + 3}-0${r.int(1, 9)}` : null,
+			credential_url: r.chance(0.5) ? `https://credentials.example.com/${id}/${i}` : '',
+			credential_id: r.chance(0.5)
+				? `C-${fnv1a(`cred:${seed}:${i}`).toString(36).toUpperCase()}`
+				: null,
+		});
+	}
+	const honors = [];
+	const honorCount = r.int(0, 2);
+	for (let i = 0; i < honorCount; i++) {
+		const h = HONORS[(fnv1a(`honor:${seed}`) + i) % HONORS.length];
+		honors.push({
+			title: h.title,
+			issuer: h.issuer === 'Employer' ? company.name : h.issuer,
+			issued_date: r.chance(0.7) ? `${r.int(2010, 2025)}` : null,
+			description: r.chance(0.5) ? `${h.title} awarded to ${name}` : '',
+		});
+	}
+
+	const firstNameNull = r.chance(0.15);
+	return {
+		crustdata_person_id: id,
+		updated_at: r.chance(0.9) ? updatedAt : null,
+		basic_profile: {
+			name,
+			first_name: firstNameNull ? null : first,
+			last_name: firstNameNull ? null : last,
+			headline: r.chance(0.85) ? `${role.title} @ ${company.name}` : '',
+			current_title: role.title,
+			normalized_title: r.chance(0.7) ? role.norm : null,
+			summary: r.chance(0.5)
+				? `${role.title} at ${company.name}. Previously worked across ${pastCount} companies.`
+				: '',
+			languages,
+			professional_network_name: name,
+			location: {
+				raw: place.raw,
+				city: place.city,
+				state: place.state,
+				country: place.country,
+				continent: place.continent,
+			},
+			profile_picture_permalink: r.chance(0.8)
+				? `https://media.sandbox.crustdata.invalid/profile-pictures/${id}.jpg`
+				: null,
+			last_updated: lastUpdated,
+		},
+		professional_network: {
+			profile_picture_permalink: r.chance(0.8)
+				? `https://media.sandbox.crustdata.invalid/profile-pictures/${id}.jpg`
+				: '',
+			connections: r.int(12, 500) + (r.chance(0.3) ? r.int(0, 30000) : 0),
+			followers: r.int(0, 20000),
+			pronoun: r.pick(['', '', 'She/Her', 'He/Him', 'They/Them', null]),
+			open_to_cards: r.chance(0.3) ? ['Hiring'] : [],
+			location: {
+				raw: place.raw,
+				city: place.city,
+				state: place.state,
+				country: place.country,
+				continent: place.continent,
+			},
+			metadata: { last_scraped_source: r.chance(0.5) ? null : 'professional_network' },
+		},
+		social_handles: {
+			professional_network_identifier: { profile_url: `https://www.linkedin.com/in/${slug}` },
+			dev_platform_identifier: { profile_url: githubUrl },
+			twitter_identifier: { slug: r.chance(0.45) ? '' : login },
+		},
+		experience: { employment_details: { current, past } },
+		education: { schools },
+		skills: { professional_network_skills: skills },
+		contact: {
+			business_emails: businessEmails,
+			personal_emails: personalEmails,
+			phone_numbers: phones,
+			websites,
+		},
+		dev_platform_profiles: devProfiles,
+		certifications,
+		honors,
+	};
+}
+
+/* ------------------------------------------------------------------ lookups */
+
+/** Lowercased slug of a profile URL, lenient: any scheme/host prefix, trailing slash, query. */
+function slugOf(url) {
+	const s = String(url).trim().toLowerCase();
+	const m = /\/in\/([^/?#]+)/.exec(s);
+	if (m) return m[1];
+	const parts = s.split(/[?#]/)[0].split('/').filter(Boolean);
+	return parts.length ? parts[parts.length - 1] : s;
+}
+
+/** Persons generated for this profile URL, same result as the sandbox's /person/enrich. */
+function lookupByProfileUrl(url) {
+	const slug = slugOf(url);
+	if (slug.startsWith('nomatch')) return { status: 'not_found', candidates: [] };
+	if (slug.startsWith('redacted')) return { status: 'redacted', candidates: [] };
+	let decoded = slug;
+	try {
+		decoded = decodeURIComponent(slug);
+	} catch {
+		/* keep raw slug */
+	}
+	const parts = nameParts(decoded, /[-_]/);
+	const opts = { slug };
+	if (parts.length >= 2) {
+		opts.first = cap(parts[0]);
+		opts.last = cap(parts[parts.length - 1]);
+	}
+	return {
+		status: 'matched',
+		candidates: [{ confidence_score: 1.0, person: buildPerson(`url:${slug}`, opts) }],
+	};
+}
+
+/** Persons generated for this business email (case-insensitive). */
+function lookupByBusinessEmail(email) {
+	const e = String(email).trim().toLowerCase();
+	const at = e.lastIndexOf('@');
+	const local = at >= 0 ? e.slice(0, at) : e;
+	const domain = at >= 0 ? e.slice(at + 1) : 'example.com';
+	if (local.startsWith('nomatch')) return { status: 'not_found', candidates: [] };
+	if (local.startsWith('redacted')) return { status: 'redacted', candidates: [] };
+	const company = companyFromDomain(domain);
+	const multi = local.startsWith('multi');
+	const parts = nameParts(multi ? local.slice(5) : local, /[._\-+]/);
+	const own = { company, email: e };
+	if (parts.length >= 2) {
+		own.first = cap(parts[0]);
+		own.last = cap(parts[parts.length - 1]);
+	} else if (parts.length === 1) {
+		own.first = cap(parts[0]);
+	}
+	const best = buildPerson(`email:${e}`, own);
+	if (!multi) {
+		const score = 0.8 + (fnv1a(`score:${e}`) % 21) / 100;
+		return {
+			status: 'matched',
+			candidates: [{ confidence_score: Math.round(score * 100) / 100, person: best }],
+		};
+	}
+	// three different people at the same company; the 0.97 one owns the address
+	const other = (n) => buildPerson(`email:${e}#${n}`, { company });
+	return {
+		status: 'matched',
+		candidates: [
+			{ confidence_score: 0.62, person: other(1) },
+			{ confidence_score: 0.97, person: best },
+			{ confidence_score: 0.35, person: other(2) },
+		],
+	};
+}
+
+module.exports = {
+	SCHEMA,
+	SECTION_NAMES,
+	TOP_LEVEL_KEYS,
+	validFieldPaths,
+	isValidField,
+	lookupByProfileUrl,
+	lookupByBusinessEmail,
+	buildPerson,
+	slugOf,
+	fnv1a,
+	mulberry32,
+};

@@ -1,0 +1,124 @@
+// Type declarations for test/sandbox/server.js (a plain CommonJS module).
+// Keep free of `any` and of non-relative imports.
+
+/** Default API key the sandbox accepts: `'sandbox-key'`. */
+export declare const DEFAULT_SANDBOX_KEY: 'sandbox-key';
+
+export interface SandboxRateLimit {
+	/** Requests allowed in the sliding window (default 15). */
+	limit: number;
+	/** Window length in ms (default 60000). */
+	windowMs: number;
+}
+
+/** A scripted answer for the next enrich request: `'drop'` destroys the socket without a response. */
+export type SandboxForcedResponse =
+	| 'drop'
+	| {
+			status: number;
+			/** Objects are sent as JSON, strings as they are. */
+			body?: unknown;
+			/** Sent exactly (plus content-type: application/json unless given). No rate-limit headers are added. */
+			headers?: Record<string, string>;
+	  };
+
+export interface SandboxOptions {
+	/** Port to listen on (127.0.0.1); 0 = random free port. Only for startSandbox(). */
+	port?: number;
+	/** Accepted key, sent as `authorization: Bearer <apiKey>` (default 'sandbox-key'). */
+	apiKey?: string;
+	/** The only accepted `x-api-version` (default '2025-11-01'). */
+	apiVersion?: string;
+	/** Sliding window over both enrich endpoints; null disables limiting. Partial objects merge. */
+	rateLimit?: Partial<SandboxRateLimit> | null;
+	/** Delay before answering each enrich request, in ms (default 0). */
+	latencyMs?: number;
+	/** 0..1: share of enrich requests answered 500 internal_error (seeded PRNG). */
+	serverErrorRate?: number;
+	/** 0..1: share of enrich requests whose socket is destroyed without a response (seeded PRNG). */
+	dropRate?: number;
+	/** PRNG seed for faults and shuffling (default 1). */
+	seed?: number;
+	/** Consumed one per enrich request right after auth, before anything else. configure() replaces the queue. */
+	forcedResponses?: SandboxForcedResponse[];
+	/** Answer entries in a seeded random order instead of request order. */
+	shuffle?: boolean;
+	/** Credits available; null = unlimited (default). A request arriving with used >= budget gets 402. */
+	creditBudget?: number | null;
+	/** Allow `preview: true` (default false → 400). */
+	previewEnabled?: boolean;
+	/** Allow the live endpoint (default true; false → 403). */
+	liveEnabled?: boolean;
+	/** Sections whose request (section or dot path inside) is a 403 (default ['certifications', 'honors']). */
+	gatedSections?: string[];
+	/** Answer 404 not_found when no identifier of the request matched (default false → 200 with empty matches). */
+	notFoundAs404?: boolean;
+	/** Accept business_emails on /person/enrich (default true). */
+	emailLookupEnabled?: boolean;
+	/** Invalid-identifier 400s carry a generic message that names no identifier (default false). */
+	unnamedBadRequests?: boolean;
+}
+
+/** Options as currently in effect (forcedResponses = the scripted answers still pending). */
+export interface SandboxEffectiveOptions {
+	apiKey: string;
+	apiVersion: string;
+	rateLimit: SandboxRateLimit | null;
+	latencyMs: number;
+	serverErrorRate: number;
+	dropRate: number;
+	seed: number;
+	forcedResponses: SandboxForcedResponse[];
+	shuffle: boolean;
+	creditBudget: number | null;
+	previewEnabled: boolean;
+	liveEnabled: boolean;
+	gatedSections: string[];
+	notFoundAs404: boolean;
+	emailLookupEnabled: boolean;
+	unnamedBadRequests: boolean;
+}
+
+/** One request that reached a known route (control endpoints excluded). */
+export interface SandboxRequestLogEntry {
+	/** Date.now() at arrival. */
+	at: number;
+	method: string;
+	/** Path without query string. */
+	path: string;
+	/** Lower-cased header names, raw values. */
+	headers: Record<string, string | string[] | undefined>;
+	/** Parsed JSON, or the raw string when not JSON ('' when empty). */
+	body: unknown;
+	/** HTTP status sent, 'dropped' for a destroyed socket, null while still pending (latency). */
+	status: number | 'dropped' | null;
+	/** Length of the identifier array in the body (0 when none). */
+	identifierCount: number;
+	/** Credits billed for this request (0 unless a 200 with matches). */
+	creditsUsed: number;
+}
+
+export interface Sandbox {
+	/** 'http://127.0.0.1:PORT' */
+	readonly url: string;
+	readonly port: number;
+	/** The key currently accepted. */
+	readonly apiKey: string;
+	/** Live request log (same array for the sandbox's lifetime; reset() empties it). */
+	readonly requests: SandboxRequestLogEntry[];
+	/** Options currently in effect (a copy). */
+	readonly options: SandboxEffectiveOptions;
+	/** Credits billed since start or the last reset(). */
+	readonly creditsUsed: number;
+	/** Merge options at run time (same keys as startSandbox, except port). */
+	configure(partial: SandboxOptions): void;
+	/** Clear the request log, rate window, credits used, pending forced responses; re-seed the PRNGs; restart the match_status alternation. Options stay. */
+	reset(): void;
+	/** Stop listening and destroy open (keep-alive) sockets. */
+	close(): Promise<void>;
+}
+
+export declare function startSandbox(options?: SandboxOptions): Promise<Sandbox>;
+
+/** The defaults startSandbox() applies. */
+export declare const DEFAULT_OPTIONS: Readonly<SandboxEffectiveOptions>;

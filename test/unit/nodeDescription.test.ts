@@ -1,0 +1,87 @@
+import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+
+import { CrustdataPersonEnrich } from '../../nodes/CrustdataPersonEnrich/CrustdataPersonEnrich.node';
+
+/** The public contract of ../shared/spec/node-interface.md: names, types, defaults, visibility. */
+const { description } = new CrustdataPersonEnrich();
+const parameters = (name: string) => description.properties.filter((property) => property.name === name);
+const parameter = (name: string) => parameters(name)[0];
+const values = (property: INodeProperties) => (property.options as INodePropertyOptions[]).map((option) => option.value);
+const option = (name: string) =>
+	(parameter('options').options as INodeProperties[]).find((property) => property.name === name) as INodeProperties;
+
+describe('node description', () => {
+	it('is crustdataPersonEnrich, version 1, usable as a tool, with the credential', () => {
+		expect(description).toMatchObject({
+			name: 'crustdataPersonEnrich',
+			displayName: 'Crustdata Person Enrich',
+			version: 1,
+			usableAsTool: true,
+			credentials: [{ name: 'crustdataEnrichApi', required: true }],
+		});
+		expect(description.subtitle).toEqual(expect.stringContaining('$parameter'));
+	});
+
+	it('has the contract parameters in order', () => {
+		expect([...new Set(description.properties.map((property) => property.name))]).toEqual([
+			'operation',
+			'identifierType',
+			'profileUrl',
+			'businessEmail',
+			'fields',
+			'minSimilarityScore',
+			'options',
+		]);
+	});
+
+	it('offers the contract values with the contract defaults', () => {
+		expect(values(parameter('operation'))).toEqual(['enrich', 'enrichLive']);
+		expect(parameter('operation').default).toBe('enrich');
+		expect(values(parameter('identifierType')).sort()).toEqual(['businessEmail', 'profileUrl']);
+		expect(parameter('identifierType').default).toBe('profileUrl');
+		expect(values(parameter('fields'))).toEqual(
+			expect.arrayContaining([
+				'basic_profile',
+				'professional_network',
+				'social_handles',
+				'experience',
+				'education',
+				'skills',
+				'contact',
+				'dev_platform_profiles',
+				'certifications',
+				'honors',
+			]),
+		);
+		expect(values(parameter('fields'))).toHaveLength(10);
+		expect(parameter('fields').default).toEqual(['basic_profile', 'social_handles']);
+		expect(parameter('minSimilarityScore')).toMatchObject({ type: 'number', default: 0, typeOptions: { minValue: 0, maxValue: 1 } });
+		expect(parameter('profileUrl').default).toBe('');
+		expect(parameter('businessEmail').default).toBe('');
+	});
+
+	it('has the contract options', () => {
+		expect(option('fieldPaths')).toMatchObject({ type: 'string', default: '' });
+		expect(values(option('onNoMatch'))).toEqual(expect.arrayContaining(['emitItem', 'skip', 'error']));
+		expect(option('onNoMatch').default).toBe('emitItem');
+		expect(values(option('returnMatches'))).toEqual(['all', 'best']);
+		expect(option('returnMatches').default).toBe('all');
+		expect(option('batchSize')).toMatchObject({ type: 'number', default: 25, typeOptions: { minValue: 1, maxValue: 25 } });
+		expect(option('maxRequestsPerMinute')).toMatchObject({ type: 'number', default: 15, typeOptions: { minValue: 1 } });
+		expect(option('preview')).toMatchObject({ type: 'boolean', default: false });
+	});
+
+	it('shows each identifier only where it applies', () => {
+		expect(parameter('identifierType').displayOptions).toEqual({ show: { operation: ['enrich'] } });
+		expect(parameters('profileUrl').map((property) => property.displayOptions)).toEqual([
+			{ show: { operation: ['enrich'], identifierType: ['profileUrl'] } },
+			{ show: { operation: ['enrichLive'] } },
+		]);
+		expect(parameter('businessEmail').displayOptions).toEqual({
+			show: { operation: ['enrich'], identifierType: ['businessEmail'] },
+		});
+		expect(parameter('minSimilarityScore').displayOptions).toEqual({
+			show: { operation: ['enrich'], identifierType: ['businessEmail'] },
+		});
+	});
+});

@@ -1,0 +1,170 @@
+import type { INode } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import { normaliseProfileUrl, planRequests } from '../../nodes/CrustdataPersonEnrich/requestPlanning';
+import {
+	indexAnswers,
+	joinResults,
+	resultsForEntry,
+	selectMatches,
+	toOutputItems,
+} from '../../nodes/CrustdataPersonEnrich/resultMapping';
+import type { ApiEntry, ItemFailure } from '../../nodes/CrustdataPersonEnrich/types';
+import { settingsWith } from './settingsFixture';
+
+const URL_TYPE = 'professional_network_profile_url';
+const url = (slug: string) => `https://www.linkedin.com/in/${slug}`;
+const person = (id: number) => ({ crustdata_person_id: id, basic_profile: { name: `Person ${id}` } });
+const matched = (slug: string, id: number): ApiEntry => ({
+	matched_on: url(slug),
+	match_type: URL_TYPE,
+	matches: [{ confidence_score: 1, person_data: person(id) }],
+});
+const node: INode = {
+	id: 'n1',
+	name: 'Crustdata Person Enrich',
+	type: 'n8n-nodes-crustdata-enrich.crustdataPersonEnrich',
+	typeVersion: 1,
+	position: [0, 0],
+	parameters: {},
+};
+
+describe('indexAnswers', () => {
+	it('joins on matched_on, whatever the order of the answer', () => {
+		const answers = indexAnswers([matched('b', 2), matched('a', 1)], normaliseProfileUrl);
+		expect(answers.get(url('a'))?.matches?.[0].person_data).toEqual(person(1));
+		expect(answers.get(url('b'))?.matches?.[0].person_data).toEqual(person(2));
+	});
+
+	it('normalises matched_on again, so a trailing slash in the echo still joins', () => {
+		const answers = indexAnswers([{ ...matched('a', 1), matched_on: 'https://linkedin.com/in/a/' }], normaliseProfileUrl);
+		expect(answers.has(url('a'))).toBe(true);
+	});
+});
+
+describe('selectMatches', () => {
+	const candidates = [
+		{ confidence_score: 0.62, person_data: person(1) },
+		{ confidence_score: 0.97, person_data: person(2) },
+		{ confidence_score: 0.35, person_data: person(3) },
+	];
+
+	it('returns every candidate, in the API order, by default', () => {
+		expect(selectMatches(candidates, settingsWith({}))).toEqual(candidates);
+	});
+
+	it('returns only the highest confidence score for best', () => {
+		expect(selectMatches(candidates, settingsWith({ returnMatches: 'best' }))).toEqual([candidates[1]]);
+	});
+
+	it('drops email candidates below the similarity threshold', () => {
+		const settings = settingsWith({ identifierType: 'businessEmail', minSimilarityScore: 0.6 });
+		expect(selectMatches(candidates, settings)).toEqual([candidates[0], candidates[1]]);
+	});
+});
+
+describe('resultsForEntry', () => {
+	it('gives one record per match with the contract keys', () => {
+		expect(resultsForEntry(url('a'), matched('a', 1), settingsWith({}), URL_TYPE)).toEqual({
+			results: [
+				{
+					matched_on: url('a'),
+					match_type: URL_TYPE,
+					match_status: 'matched',
+					confidence_score: 1,
+					person_data: person(1),
+				},
+			],
+		});
+	});
+
+	const empty: ApiEntry = { matched_on: url('nobody'), matches: [] };
+	const redacted: ApiEntry = { matched_on: url('gone'), match_status: 'redacted', matches: [] };
+
+	it('emits one not_found record for no match, by default', () => {
+		expect(resultsForEntry(url('nobody'), empty, settingsWith({}), URL_TYPE)).toEqual({
+			results: [
+				{ matched_on: url('nobody'), match_type: URL_TYPE, match_status: 'not_found', confidence_score: null, person_data: null },
+			],
+		});
+	});
+
+	it('keeps redacted as its own status', () => {
+		expect(resultsForEntry(url('gone'), redacted, settingsWith({}), URL_TYPE)).toHaveProperty(
+			'results.0.match_status',
+			'redacted',
+		);
+	});
+
+	it('skips or fails a no-match as On No Match says', () => {
+		expect(resultsForEntry(url('nobody'), empty, settingsWith({ onNoMatch: 'skip' }), URL_TYPE)).toEqual({ results: [] });
+		const failed = resultsForEntry(url('gone'), redacted, settingsWith({ onNoMatch: 'error' }), URL_TYPE);
+		expect(failed).toHaveProperty('failure.message', expect.stringContaining('opted out'));
+	});
+
+	it('counts a match filtered out by the threshold as no match', () => {
+		const entry: ApiEntry = { matched_on: 'a@b.io', matches: [{ confidence_score: 0.3, person_data: person(1) }] };
+		const settings = settingsWith({ identifierType: 'businessEmail', minSimilarityScore: 0.5 });
+		expect(resultsForEntry('a@b.io', entry, settings, 'business_email')).toHaveProperty('results.0.match_status', 'not_found');
+	});
+});
+
+describe('joinResults and toOutputItems', () => {
+	const rawInputs = ['linkedin.com/in/a', 'bad', 'https://www.linkedin.com/in/a/', 'linkedin.com/in/b', 'linkedin.com/in/c'];
+	const plan = planRequests(rawInputs, 'profileUrl', 25);
+	const rejected: ItemFailure = { source: 'api', message: 'Crustdata rejected this identifier: x', description: 'Fix it', httpCode: '400' };
+	const outcomes = joinResults(
+		plan.inputs,
+		indexAnswers([matched('a', 1)], normaliseProfileUrl),
+		new Map([[url('b'), rejected]]),
+		settingsWith({}),
+		URL_TYPE,
+	);
+
+	it('gives every input its own result, shared identifiers included', () => {
+		expect(outcomes.map((outcome) => ('failure' in outcome ? outcome.failure.message : outcome.results.length))).toEqual([
+			1,
+			'"bad" is not a LinkedIn profile URL',
+			1,
+			'Crustdata rejected this identifier: x',
+			'Crustdata answered the request without an entry for this identifier',
+		]);
+	});
+
+	it('pairs every output item with the input it came from', () => {
+		const items = toOutputItems(outcomes, node, true);
+		expect(items.map((item) => item.pairedItem)).toEqual([0, 1, 2, 3, 4].map((item) => ({ item })));
+		expect(items[0].json.person_data).toEqual(person(1));
+		expect(items[2].json.person_data).toEqual(person(1));
+	});
+
+	it('continues with error items carrying the message and the identifier', () => {
+		const items = toOutputItems(outcomes, node, true);
+		expect(items[1].json).toEqual({ error: '"bad" is not a LinkedIn profile URL', matched_on: '' });
+		expect(items[3].json).toEqual({ error: 'Crustdata rejected this identifier: x', matched_on: url('b') });
+	});
+
+	it('gives error items only `error` for the error output, so n8n routes them there', () => {
+		const items = toOutputItems(outcomes, { ...node, onError: 'continueErrorOutput' }, true);
+		expect(items[1].json).toEqual({ error: '"bad" is not a LinkedIn profile URL' });
+	});
+
+	it('throws the first failure with its item index when not continuing', () => {
+		let thrown: unknown;
+		try {
+			toOutputItems(outcomes, node, false);
+		} catch (error) {
+			thrown = error;
+		}
+		expect(thrown).toBeInstanceOf(NodeOperationError);
+		expect(thrown).toMatchObject({ message: '"bad" is not a LinkedIn profile URL', context: { itemIndex: 1 } });
+	});
+
+	it('raises API failures as NodeApiError with the HTTP code', () => {
+		const apiOnly = outcomes.filter((outcome) => outcome.itemIndex === 3);
+		expect(() => toOutputItems(apiOnly, node, false)).toThrow(NodeApiError);
+		expect(() => toOutputItems(apiOnly, node, false)).toThrow(
+			expect.objectContaining({ httpCode: '400', context: { itemIndex: 3 }, description: 'Fix it' }),
+		);
+	});
+});

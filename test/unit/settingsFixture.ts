@@ -1,0 +1,17 @@
+import type { EnrichSettings } from '../../nodes/CrustdataPersonEnrich/types';
+
+/** Settings as the node's defaults would give them, with the test's changes on top. */
+export function settingsWith(overrides: Partial<EnrichSettings>): EnrichSettings {
+	return {
+		operation: 'enrich',
+		identifierType: 'profileUrl',
+		fields: ['basic_profile', 'social_handles'],
+		minSimilarityScore: 0,
+		preview: false,
+		onNoMatch: 'emitItem',
+		returnMatches: 'all',
+		batchSize: 25,
+		pacing: { maxRequestsPerMinute: 15, concurrency: 2, maxRetries: 4, timeoutMs: 60_000 },
+		...overrides,
+	};
+}

@@ -1,0 +1,248 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import {
+	classifyAnswer,
+	identifiersNamedIn,
+	RequestPacer,
+	runJobs,
+	type Clock,
+	type HttpAnswer,
+} from '../../nodes/CrustdataPersonEnrich/transport';
+import type { PacingSettings } from '../../nodes/CrustdataPersonEnrich/types';
+
+const URL_TYPE = 'professional_network_profile_url';
+const error = (type: string, message: string, metadata: unknown = []) => ({ error: { type, message, metadata } });
+const answer = (statusCode: number, body: unknown, headers: IDataObject = {}): HttpAnswer => ({ statusCode, body, headers });
+
+/** Virtual time: sleeping moves the clock instead of waiting. */
+function virtualClock(): Clock & { sleeps: number[] } {
+	let now = 0;
+	const sleeps: number[] = [];
+	return {
+		sleeps,
+		now: () => now,
+		sleep: async (ms) => {
+			sleeps.push(ms);
+			now += ms;
+		},
+	};
+}
+
+const pacing = (overrides: Partial<PacingSettings> = {}): PacingSettings => ({
+	maxRequestsPerMinute: 1000,
+	concurrency: 1,
+	maxRetries: 4,
+	timeoutMs: 1000,
+	...overrides,
+});
+
+const entriesFor = (identifiers: string[]) => identifiers.map((matched_on) => ({ matched_on, matches: [] }));
+
+describe('classifyAnswer', () => {
+	const ids = ['a@acme.io', 'b@agency.gov', 'c@x.gov'];
+
+	it('takes a 200 array as the answers', () => {
+		expect(classifyAnswer(answer(200, entriesFor(ids)), ids, URL_TYPE)).toEqual({ kind: 'answered', entries: entriesFor(ids) });
+	});
+
+	it('reads a 404 as no match for every identifier of the request', () => {
+		const classified = classifyAnswer(answer(404, error('not_found', 'No data')), ids, 'business_email');
+		expect(classified).toEqual({
+			kind: 'answered',
+			entries: ids.map((matched_on) => ({ matched_on, match_type: 'business_email', matches: [] })),
+		});
+	});
+
+	it('finds the identifiers a 400 names', () => {
+		const body = error('invalid_request', 'Invalid business emails: b@agency.gov, c@x.gov');
+		expect(classifyAnswer(answer(400, body), ids, URL_TYPE)).toEqual({
+			kind: 'rejected',
+			identifiers: ['b@agency.gov', 'c@x.gov'],
+			message: 'Invalid business emails: b@agency.gov, c@x.gov',
+		});
+	});
+
+	it('does not mistake one identifier for another that contains it', () => {
+		expect(identifiersNamedIn('Invalid business emails: bob@acme.io', ['b@acme.io', 'bob@acme.io'])).toEqual(['bob@acme.io']);
+		expect(
+			identifiersNamedIn('Invalid URL: https://www.linkedin.com/in/ab', ['https://www.linkedin.com/in/a', 'https://www.linkedin.com/in/ab']),
+		).toEqual(['https://www.linkedin.com/in/ab']);
+	});
+
+	it('leaves a 400 that names nothing to be narrowed down', () => {
+		expect(classifyAnswer(answer(400, error('invalid_request', 'Invalid request')), ids, URL_TYPE)).toEqual({
+			kind: 'rejectedUnnamed',
+			message: 'Invalid request',
+		});
+	});
+
+	it('stops on a 400 about the fields, naming them', () => {
+		const body = error('invalid_request', 'Invalid fields: basic_profile.nope', { available_fields: ['basic_profile'] });
+		expect(classifyAnswer(answer(400, body), ids, URL_TYPE)).toMatchObject({
+			kind: 'stop',
+			failure: { message: expect.stringContaining('basic_profile.nope'), description: expect.stringContaining('Extra Field Paths') },
+		});
+	});
+
+	it('stops on a 401 with a message about the key, not the key itself', () => {
+		expect(classifyAnswer(answer(401, { message: 'Invalid API key in request' }), ids, URL_TYPE)).toMatchObject({
+			kind: 'stop',
+			failure: { message: 'Crustdata rejected the API key', httpCode: '401', description: expect.stringContaining('API Key') },
+		});
+	});
+
+	it.each([
+		[402, error('insufficient_credits', 'Insufficient credits. Please top up your account.')],
+		[403, error('permission_denied', 'Insufficient credits')],
+	])('stops on %p as out of credits', (status, body) => {
+		expect(classifyAnswer(answer(status, body), ids, URL_TYPE)).toMatchObject({
+			kind: 'stop',
+			failure: { message: 'The Crustdata account is out of credits' },
+		});
+	});
+
+	it('names the section a 403 says the plan does not include', () => {
+		const body = error('permission_denied', "Access to field 'certifications' is not enabled for your API key");
+		expect(classifyAnswer(answer(403, body), ids, URL_TYPE)).toMatchObject({
+			kind: 'stop',
+			failure: { message: "Your Crustdata plan does not include the field 'certifications'" },
+		});
+	});
+
+	it('waits the reset on a 429, or Retry-After when the server sends one', () => {
+		expect(classifyAnswer(answer(429, {}, { 'x-ratelimit-reset': '2.5' }), ids, URL_TYPE)).toEqual({ kind: 'rateLimited', waitMs: 2500 });
+		expect(classifyAnswer(answer(429, {}, { 'x-ratelimit-reset': '30', 'retry-after': '3' }), ids, URL_TYPE)).toEqual({
+			kind: 'rateLimited',
+			waitMs: 3000,
+		});
+	});
+
+	it('retries server errors', () => {
+		expect(classifyAnswer(answer(503, error('internal_error', 'Down')), ids, URL_TYPE)).toEqual({
+			kind: 'transient',
+			reason: 'Crustdata answered 503 (Down)',
+		});
+	});
+});
+
+describe('RequestPacer', () => {
+	it('never lets more than the limit through in any 60-second window', async () => {
+		const clock = virtualClock();
+		const pacer = new RequestPacer(15, clock);
+		const sentAt: number[] = [];
+		for (let i = 0; i < 40; i++) {
+			await pacer.waitForSlot();
+			sentAt.push(clock.now());
+		}
+		for (const start of sentAt) {
+			expect(sentAt.filter((at) => at >= start && at < start + 60_000).length).toBeLessThanOrEqual(15);
+		}
+		expect(sentAt[15]).toBe(60_000);
+		expect(sentAt[39]).toBe(120_000);
+	});
+
+	it('waits for the reset when the server says nothing is left', async () => {
+		const clock = virtualClock();
+		const pacer = new RequestPacer(100, clock);
+		await pacer.waitForSlot();
+		pacer.observe({ 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '2' });
+		await pacer.waitForSlot();
+		expect(clock.now()).toBe(2000);
+		pacer.observe({ 'x-ratelimit-remaining': '4', 'x-ratelimit-reset': '2' });
+		await pacer.waitForSlot();
+		expect(clock.now()).toBe(2000);
+	});
+});
+
+describe('runJobs', () => {
+	/** A sender that answers from a script, then with every identifier unmatched. */
+	function scriptedSender(script: Array<(identifiers: string[]) => HttpAnswer | Error>) {
+		const sent: string[][] = [];
+		const send = async (identifiers: string[]) => {
+			sent.push(identifiers);
+			const next = script.shift();
+			const result = next ? next(identifiers) : answer(200, entriesFor(identifiers));
+			if (result instanceof Error) throw result;
+			return result;
+		};
+		return { sent, send };
+	}
+
+	it('drops the identifiers a 400 names and sends the rest again', async () => {
+		const { sent, send } = scriptedSender([() => answer(400, error('invalid_request', 'Invalid business emails: b@x.gov'))]);
+		const result = await runJobs([['a@acme.io', 'b@x.gov', 'c@acme.io']], pacing(), URL_TYPE, send, virtualClock());
+		expect(sent).toEqual([['a@acme.io', 'b@x.gov', 'c@acme.io'], ['a@acme.io', 'c@acme.io']]);
+		expect([...result.failures.keys()]).toEqual(['b@x.gov']);
+		expect(result.failures.get('b@x.gov')?.message).toContain('Invalid business emails: b@x.gov');
+		expect(result.entries.map((entry) => entry.matched_on)).toEqual(['a@acme.io', 'c@acme.io']);
+	});
+
+	it('halves a request a 400 refuses without naming anything until the bad identifier stands alone', async () => {
+		const bad = 'p5@acme.io';
+		const unnamed = (identifiers: string[]) =>
+			identifiers.includes(bad) ? answer(400, error('invalid_request', 'Invalid request')) : answer(200, entriesFor(identifiers));
+		const ids = Array.from({ length: 8 }, (_, i) => `p${i}@acme.io`);
+		const { sent, send } = scriptedSender(Array.from({ length: 20 }, () => unnamed));
+		const result = await runJobs([ids], pacing(), URL_TYPE, send, virtualClock());
+		expect([...result.failures.keys()]).toEqual([bad]);
+		expect(result.entries).toHaveLength(7);
+		expect(sent.length).toBeLessThanOrEqual(1 + 2 * Math.log2(ids.length));
+	});
+
+	it('sends nothing more after a 401 and fails every identifier with it', async () => {
+		const { sent, send } = scriptedSender([() => answer(401, { message: 'Invalid API key in request' })]);
+		const result = await runJobs([['a'], ['b'], ['c']], pacing({ concurrency: 1 }), URL_TYPE, send, virtualClock());
+		expect(sent).toEqual([['a']]);
+		expect([...result.failures.values()].map((failure) => failure.httpCode)).toEqual(['401', '401', '401']);
+	});
+
+	it('keeps what was enriched before a 402 and fails the rest as out of credits', async () => {
+		const { sent, send } = scriptedSender([
+			(identifiers) => answer(200, entriesFor(identifiers)),
+			() => answer(402, error('insufficient_credits', 'Insufficient credits')),
+		]);
+		const result = await runJobs([['a'], ['b'], ['c'], ['d']], pacing(), URL_TYPE, send, virtualClock());
+		expect(sent).toEqual([['a'], ['b']]);
+		expect(result.entries.map((entry) => entry.matched_on)).toEqual(['a']);
+		expect([...result.failures.keys()].sort()).toEqual(['b', 'c', 'd']);
+		expect(result.failures.get('d')?.message).toBe('The Crustdata account is out of credits');
+	});
+
+	it('retries 500s and dropped connections with growing waits, then succeeds', async () => {
+		const clock = virtualClock();
+		const { sent, send } = scriptedSender([
+			() => answer(500, error('internal_error', 'Internal server error')),
+			() => Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }),
+		]);
+		const result = await runJobs([['a', 'b']], pacing(), URL_TYPE, send, clock);
+		expect(sent).toHaveLength(3);
+		expect(result.entries).toHaveLength(2);
+		expect(result.stats).toMatchObject({ requests: 3, retries: 2 });
+		expect(clock.sleeps[0]).toBeGreaterThanOrEqual(750);
+		expect(clock.sleeps[1]).toBeGreaterThanOrEqual(1500);
+	});
+
+	it('gives up after Max Retries and says what happened and how many tries were made', async () => {
+		const down = () => Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+		const { sent, send } = scriptedSender([down, down, down]);
+		const result = await runJobs([['a']], pacing({ maxRetries: 2 }), URL_TYPE, send, virtualClock());
+		expect(sent).toHaveLength(3);
+		expect(result.failures.get('a')?.message).toBe('The request failed after 3 tries: the connection failed (ECONNRESET)');
+	});
+
+	it('waits out a 429 and resends the same request', async () => {
+		const clock = virtualClock();
+		const { sent, send } = scriptedSender([() => answer(429, error('rate_limit_exceeded', 'Slow down'), { 'x-ratelimit-reset': '3' })]);
+		const result = await runJobs([['a']], pacing(), URL_TYPE, send, clock);
+		expect(sent).toEqual([['a'], ['a']]);
+		expect(result.stats).toMatchObject({ rateLimited: 1, retries: 1 });
+		expect(clock.now()).toBeGreaterThanOrEqual(3000);
+	});
+
+	it('sums the credits each answer reports', async () => {
+		const paid = (identifiers: string[]) => answer(200, entriesFor(identifiers), { 'x-credits-used': '2.5' });
+		const { send } = scriptedSender([paid, paid]);
+		const result = await runJobs([['a'], ['b']], pacing(), URL_TYPE, send, virtualClock());
+		expect(result.stats.creditsUsed).toBe(5);
+	});
+});
