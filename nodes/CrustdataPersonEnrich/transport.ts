@@ -41,28 +41,38 @@ export type Clock = { now: () => number; sleep: (ms: number) => Promise<void> };
 
 /**
  * Never more than `maxRequestsPerMinute` requests in any 60-second window, and no request
- * while the server has said its own window is full.
+ * while the server's own window is full.
  */
 export class RequestPacer {
-	private readonly sent: number[] = [];
+	private readonly sentAt: number[] = [];
+
+	private sentCount = 0;
 
 	private pausedUntil = 0;
+
+	/** What the server's window has left, as far as its last answer and our later sends tell. */
+	private serverBudget: { remaining: number; resetAt: number } | undefined;
 
 	constructor(
 		private readonly maxRequestsPerMinute: number,
 		private readonly clock: Clock,
 	) {}
 
-	async waitForSlot(): Promise<void> {
+	/** Resolves when a request may go out; the ticket it returns goes back with `observe`. */
+	async waitForSlot(): Promise<number> {
 		for (;;) {
 			const now = this.clock.now();
-			while (this.sent.length > 0 && this.sent[0] <= now - WINDOW_MS) this.sent.shift();
-			const windowFreeAt =
-				this.sent.length >= this.maxRequestsPerMinute ? this.sent[0] + WINDOW_MS : now;
-			const readyAt = Math.max(windowFreeAt, this.pausedUntil);
+			while (this.sentAt.length > 0 && this.sentAt[0] <= now - WINDOW_MS) this.sentAt.shift();
+			const ownWindowFreeAt =
+				this.sentAt.length >= this.maxRequestsPerMinute ? this.sentAt[0] + WINDOW_MS : now;
+			const serverWindowFreeAt =
+				this.serverBudget && this.serverBudget.remaining <= 0 ? this.serverBudget.resetAt : now;
+			const readyAt = Math.max(ownWindowFreeAt, serverWindowFreeAt, this.pausedUntil);
 			if (readyAt <= now) {
-				this.sent.push(now);
-				return;
+				this.sentAt.push(now);
+				if (this.serverBudget) this.serverBudget.remaining -= 1;
+				this.sentCount += 1;
+				return this.sentCount;
 			}
 			await this.clock.sleep(readyAt - now);
 		}
@@ -72,11 +82,18 @@ export class RequestPacer {
 		this.pausedUntil = Math.max(this.pausedUntil, this.clock.now() + ms);
 	}
 
-	/** Follows `x-ratelimit-remaining` / `x-ratelimit-reset`: at 0 left, wait for the reset. */
-	observe(headers: IDataObject): void {
+	/**
+	 * Follows `x-ratelimit-remaining` and `x-ratelimit-reset` of the answer to request `ticket`.
+	 * Requests sent after that one reached the server after it, so they are not in its count.
+	 */
+	observe(headers: IDataObject, ticket: number): void {
 		const remaining = numberHeader(headers, 'x-ratelimit-remaining');
-		const reset = numberHeader(headers, 'x-ratelimit-reset');
-		if (remaining !== undefined && remaining <= 0 && reset !== undefined) this.pauseFor(reset * 1000);
+		if (remaining === undefined) return;
+		const reset = numberHeader(headers, 'x-ratelimit-reset') ?? 0;
+		this.serverBudget = {
+			remaining: remaining - (this.sentCount - ticket),
+			resetAt: this.clock.now() + reset * 1000,
+		};
 	}
 }
 
@@ -231,6 +248,11 @@ interface Job {
 	attempt: number;
 }
 
+/** Real time, whose waits end at once, with n8n's cancellation error, when the run is cancelled. */
+export function abortableClock(signal: AbortSignal | undefined): Clock {
+	return { now: () => Date.now(), sleep: async (ms) => await sleepWithAbort(ms, signal) };
+}
+
 /** Sends every batch and returns what came back for each identifier. */
 export async function sendEnrichRequests(
 	context: IExecuteFunctions,
@@ -248,7 +270,7 @@ export async function sendEnrichRequests(
 	}
 
 	const signal = context.getExecutionCancelSignal?.();
-	const clock: Clock = { now: () => Date.now(), sleep: async (ms) => await sleepWithAbort(ms, signal) };
+	const clock = abortableClock(signal);
 	const send = async (identifiers: string[]): Promise<HttpAnswer> => {
 		const options: IHttpRequestOptions = {
 			method: 'POST',
@@ -292,14 +314,14 @@ export async function runJobs(
 	};
 
 	const attempt = async (job: Job): Promise<void> => {
-		await pacer.waitForSlot();
+		const ticket = await pacer.waitForSlot();
 		if (stopped) return fail(job.identifiers, stopped);
 		job.attempt += 1;
 		result.stats.requests += 1;
 		let classified: Classified;
 		try {
 			const answer = await send(job.identifiers);
-			pacer.observe(answer.headers);
+			pacer.observe(answer.headers, ticket);
 			result.stats.creditsUsed += numberHeader(answer.headers, 'x-credits-used') ?? 0;
 			classified = classifyAnswer(answer, job.identifiers, matchType);
 		} catch (error) {

@@ -1,6 +1,8 @@
 import type { IDataObject } from 'n8n-workflow';
+import { ManualExecutionCancelledError, sleep } from 'n8n-workflow';
 
 import {
+	abortableClock,
 	classifyAnswer,
 	identifiersNamedIn,
 	RequestPacer,
@@ -144,13 +146,24 @@ describe('RequestPacer', () => {
 	it('waits for the reset when the server says nothing is left', async () => {
 		const clock = virtualClock();
 		const pacer = new RequestPacer(100, clock);
-		await pacer.waitForSlot();
-		pacer.observe({ 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '2' });
+		const ticket = await pacer.waitForSlot();
+		pacer.observe({ 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '2' }, ticket);
+		const next = await pacer.waitForSlot();
+		expect(clock.now()).toBe(2000);
+		pacer.observe({ 'x-ratelimit-remaining': '4', 'x-ratelimit-reset': '2' }, next);
 		await pacer.waitForSlot();
 		expect(clock.now()).toBe(2000);
-		pacer.observe({ 'x-ratelimit-remaining': '4', 'x-ratelimit-reset': '2' });
+	});
+
+	it('counts requests sent after the answered one against what the server said was left', async () => {
+		const clock = virtualClock();
+		const pacer = new RequestPacer(100, clock);
+		const first = await pacer.waitForSlot();
 		await pacer.waitForSlot();
-		expect(clock.now()).toBe(2000);
+		// The answer to the first request: 1 left, but the second request has taken it.
+		pacer.observe({ 'x-ratelimit-remaining': '1', 'x-ratelimit-reset': '3' }, first);
+		await pacer.waitForSlot();
+		expect(clock.now()).toBe(3000);
 	});
 });
 
@@ -244,5 +257,62 @@ describe('runJobs', () => {
 		const { send } = scriptedSender([paid, paid]);
 		const result = await runJobs([['a'], ['b']], pacing(), URL_TYPE, send, virtualClock());
 		expect(result.stats.creditsUsed).toBe(5);
+	});
+});
+
+describe('cancellation', () => {
+	it('ends a rate-limit wait as soon as the execution is cancelled', async () => {
+		const controller = new AbortController();
+		const send = async (identifiers: string[]) => answer(200, entriesFor(identifiers));
+		const started = Date.now();
+		// One request a minute: the second request waits 60 s unless the wait is cancelled.
+		const run = runJobs([['a'], ['b']], pacing({ maxRequestsPerMinute: 1 }), URL_TYPE, send, abortableClock(controller.signal));
+		void sleep(100).then(() => controller.abort());
+		await expect(run).rejects.toThrow(ManualExecutionCancelledError);
+		expect(Date.now() - started).toBeLessThan(1_000);
+	});
+});
+
+describe('runJobs never loses an identifier', () => {
+	/** Seeded PRNG (mulberry32), so a failing case can be replayed. */
+	function seeded(seed: number) {
+		let state = seed >>> 0;
+		return () => {
+			state = (state + 0x6d2b79f5) >>> 0;
+			let t = state;
+			t = Math.imul(t ^ (t >>> 15), t | 1);
+			t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+			return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+		};
+	}
+
+	it.each(Array.from({ length: 200 }, (_, i) => i + 1))('answers or fails each identifier exactly once (seed %i)', async (seed) => {
+		const random = seeded(seed);
+		const ids = Array.from({ length: 1 + Math.floor(random() * 120) }, (_, i) => (random() < 0.1 ? `bad-${i}` : `id-${i}`));
+		const batchSize = 1 + Math.floor(random() * 25);
+		const batches = Array.from({ length: Math.ceil(ids.length / batchSize) }, (_, i) => ids.slice(i * batchSize, (i + 1) * batchSize));
+		const creditsAfter = random() < 0.2 ? Math.floor(random() * batches.length) : Infinity;
+		let answered = 0;
+		const send = async (identifiers: string[]): Promise<HttpAnswer> => {
+			const roll = random();
+			if (roll < 0.08) throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+			if (roll < 0.16) return answer(500, error('internal_error', 'Internal server error'));
+			if (roll < 0.22) return answer(429, error('rate_limit_exceeded', 'Slow down'), { 'x-ratelimit-reset': '1' });
+			if (answered >= creditsAfter) return answer(402, error('insufficient_credits', 'Insufficient credits'));
+			const bad = identifiers.filter((identifier) => identifier.startsWith('bad'));
+			if (bad.length > 0) {
+				const message = random() < 0.5 ? `Invalid identifiers: ${bad.join(', ')}` : 'Invalid request';
+				return answer(400, error('invalid_request', message));
+			}
+			answered += 1;
+			return answer(200, entriesFor(identifiers));
+		};
+		const result = await runJobs(batches, pacing({ concurrency: 1 + (seed % 3) }), URL_TYPE, send, virtualClock());
+		const entryIds = result.entries.map((entry) => entry.matched_on);
+		expect(new Set(entryIds).size).toBe(entryIds.length);
+		for (const id of ids) {
+			expect([id, entryIds.includes(id), result.failures.has(id)]).toEqual([id, !result.failures.has(id), !entryIds.includes(id)]);
+		}
+		expect(entryIds.length + result.failures.size).toBe(ids.length);
 	});
 });
