@@ -1,23 +1,23 @@
-// The main job, end to end: a CRM export of 100 LinkedIn profile URLs (some duplicated in other
-// spellings, some unmatched, some malformed) enriched by the built node in n8n's own execution
-// engine. On the bundled sandbox by default; on the real API when CRUSTDATA_API_KEY is set.
+// `npm run demo`, the main job end to end: a CRM export of 100 LinkedIn profile URLs (some
+// duplicated in other spellings, some unmatched, some malformed) enriched by the built package
+// in the pinned real n8n. On the bundled sandbox, or on the real API when CRUSTDATA_API_KEY is set.
 const fs = require('node:fs');
 const path = require('node:path');
 
 const { startSandbox } = require('../sandbox/server');
-const { runEnrichWorkflow, stopN8nServices } = require('../harness/n8n');
-const { CrustdataPersonEnrich } = require('../../dist/nodes/CrustdataPersonEnrich/CrustdataPersonEnrich.node');
-const { CrustdataEnrichApi } = require('../../dist/credentials/CrustdataEnrichApi.credentials');
+const { createInstance, ensureN8n, executeWorkflow, importFixtures, sandboxCredential } = require('../e2e/n8nHost');
 
 const SAMPLE = path.join(__dirname, 'sample-profile-urls.csv');
 const OUTPUT_DIR = path.resolve(__dirname, '../../demo-output');
+const ENRICH_NODE = 'Crustdata Person Enrich';
 
 function readCsv(file) {
 	const [header, ...lines] = fs.readFileSync(file, 'utf8').trim().split('\n');
 	const columns = header.split(',');
 	return lines.map((line) => {
-		const values = line.match(/("([^"]|"")*"|[^,]*)(,|$)/g).map((cell) => cell.replace(/,$/, ''));
-		return Object.fromEntries(columns.map((column, i) => [column, JSON.parse(values[i].startsWith('"') ? values[i] : JSON.stringify(values[i]))]));
+		const cells = [...line.matchAll(/("(?:[^"]|"")*"|[^,]*)(?:,|$)/g)].map((match) => match[1]);
+		const unquote = (cell = '') => (cell.startsWith('"') ? cell.slice(1, -1).replace(/""/g, '"') : cell);
+		return Object.fromEntries(columns.map((column, i) => [column, unquote(cells[i])]));
 	});
 }
 
@@ -26,10 +26,29 @@ const csvCell = (value) => {
 	return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 };
 
+function demoWorkflow(rows) {
+	const node = (name, type, typeVersion, x, parameters, extra = {}) => ({ id: name.replace(/\W/g, ''), name, type, typeVersion, position: [x, 0], parameters, ...extra });
+	const link = (from, to) => ({ [from]: { main: [[{ node: to, type: 'main', index: 0 }]] } });
+	return {
+		id: 'DemoEnrichCrm001',
+		name: 'Demo: enrich a CRM export of LinkedIn URLs',
+		active: false,
+		settings: { executionOrder: 'v1' },
+		nodes: [
+			node('Start', 'n8n-nodes-base.manualTrigger', 1, 0, {}),
+			node('CRM Export', 'n8n-nodes-base.code', 2, 220, { jsCode: `return ${JSON.stringify(rows)}.map((json) => ({ json }));` }),
+			node(ENRICH_NODE, 'n8n-nodes-crustdata-enrich.crustdataPersonEnrich', 1, 440, { profileUrl: '={{ $json.linkedin_url }}', options: {} }, {
+				credentials: { crustdataEnrichApi: { id: 'CrustdataCred001', name: 'Crustdata' } },
+				onError: 'continueRegularOutput',
+			}),
+		],
+		connections: { ...link('Start', 'CRM Export'), ...link('CRM Export', ENRICH_NODE) },
+	};
+}
+
 function enrichedRows(items, input) {
 	return items.map(({ json, pairedItem }) => {
-		const person = json.person_data ?? {};
-		const profile = person.basic_profile ?? {};
+		const profile = json.person_data?.basic_profile ?? {};
 		return {
 			row_id: input[pairedItem.item].row_id,
 			linkedin_url: input[pairedItem.item].linkedin_url,
@@ -47,54 +66,58 @@ function enrichedRows(items, input) {
 
 async function main() {
 	const apiKey = process.env.CRUSTDATA_API_KEY;
+	const n8n = ensureN8n('2.8.4');
 	const sandbox = apiKey ? undefined : await startSandbox({ latencyMs: 150 });
-	const credentials = sandbox
-		? { apiKey: sandbox.apiKey, apiVersion: '2025-11-01', baseUrl: sandbox.url }
-		: { apiKey, apiVersion: '2025-11-01', baseUrl: 'https://api.crustdata.com' };
-	const input = readCsv(SAMPLE);
-	const started = Date.now();
 	try {
-		const run = await runEnrichWorkflow({
-			nodeType: new CrustdataPersonEnrich(),
-			credentialType: new CrustdataEnrichApi(),
-			credentials,
-			parameters: { operation: 'enrich', identifierType: 'profileUrl', profileUrl: '={{ $json.linkedin_url }}' },
-			items: input,
-			onError: 'continueRegularOutput',
-		});
+		const input = readCsv(SAMPLE);
+		const instance = createInstance(n8n, 'demo');
+		const workflowsDir = path.join(instance.userFolder, 'workflows');
+		fs.mkdirSync(workflowsDir);
+		fs.writeFileSync(path.join(workflowsDir, 'demo.json'), JSON.stringify(demoWorkflow(input)));
+		const credential = sandbox
+			? sandboxCredential('CrustdataCred001', 'Crustdata', sandbox.url, sandbox.apiKey)
+			: sandboxCredential('CrustdataCred001', 'Crustdata', 'https://api.crustdata.com', apiKey);
+		await importFixtures(instance, [credential], workflowsDir);
+
+		const started = Date.now();
+		const { code, run, stdout, stderr } = await executeWorkflow(instance, 'DemoEnrichCrm001');
 		const seconds = (Date.now() - started) / 1000;
-		if (run.status !== 'success') throw new Error(`The workflow failed: ${run.error?.message}`);
-		const rows = enrichedRows(run.outputs[0], input);
+		if (code !== 0 || !run) throw new Error(`The workflow failed:\n${stdout}\n${stderr}`);
+
+		const task = run.data.resultData.runData[ENRICH_NODE][0];
+		const items = task.data.main[0];
+		const rows = enrichedRows(items, input);
 		fs.mkdirSync(OUTPUT_DIR, { recursive: true });
 		const jsonFile = path.join(OUTPUT_DIR, 'enriched.json');
 		const csvFile = path.join(OUTPUT_DIR, 'enriched.csv');
-		fs.writeFileSync(jsonFile, JSON.stringify(run.outputs[0], null, 2));
+		fs.writeFileSync(jsonFile, `${JSON.stringify(items, null, 2)}\n`);
 		const columns = Object.keys(rows[0]);
-		fs.writeFileSync(csvFile, [columns.join(','), ...rows.map((row) => columns.map((c) => csvCell(row[c])).join(','))].join('\n') + '\n');
+		fs.writeFileSync(csvFile, `${[columns.join(','), ...rows.map((row) => columns.map((column) => csvCell(row[column])).join(','))].join('\n')}\n`);
 
-		const [, requests, retries, credits] = /in ([\d,]+) requests? \(([\d,]+) retried\), ([\d.,]+) credits?/.exec(run.hints[0].message);
-		const byStatus = (status) => new Set(rows.filter((row) => row.match_status === status).map((row) => row.row_id)).size;
+		const hints = task.hints ?? [];
+		const figures = /in ([\d,]+) requests? \(([\d,]+) retried\), ([\d.,]+) credits?/.exec(hints[0]?.message ?? '') ?? [];
+		const inputsWith = (status) => new Set(rows.filter((row) => row.match_status === status).map((row) => row.row_id)).size;
 		const summary = [
-			['target', sandbox ? `Crustdata sandbox ${sandbox.url} (150 ms latency)` : 'Crustdata API (CRUSTDATA_API_KEY)'],
+			['n8n', `${n8n.version} (n8n execute)`],
+			['target', sandbox ? `Crustdata sandbox ${sandbox.url}, 150 ms latency` : 'Crustdata API (CRUSTDATA_API_KEY)'],
 			['inputs', input.length],
-			['matched', byStatus('matched')],
-			['not found', byStatus('not_found') + byStatus('redacted')],
-			['errors', byStatus('error')],
-			['requests', requests],
-			['retries', retries],
-			['credits', credits],
-			['wall time', `${seconds.toFixed(2)} s`],
+			['matched', inputsWith('matched')],
+			['not found', inputsWith('not_found') + inputsWith('redacted')],
+			['errors', inputsWith('error')],
+			['requests', figures[1] ?? '?'],
+			['retries', figures[2] ?? '?'],
+			['credits', figures[3] ?? '?'],
+			['wall time', `${seconds.toFixed(1)} s (n8n start-up included)`],
 		];
-		for (const [label, value] of summary) console.log(`${label.padEnd(10)} ${value}`);
-		for (const hint of run.hints) console.log(`hint       ${hint.message}`);
-		console.log(`\nEnriched rows: ${csvFile}\n               ${jsonFile}`);
+		process.stdout.write(`\n${summary.map(([label, value]) => `${label.padEnd(10)} ${value}`).join('\n')}\n`);
+		for (const hint of hints) process.stdout.write(`hint       ${hint.message}\n`);
+		process.stdout.write(`\nEnriched rows: ${csvFile}\n               ${jsonFile}\n`);
 	} finally {
 		await sandbox?.close();
-		stopN8nServices();
 	}
 }
 
 main().catch((error) => {
-	console.error(error.message);
+	process.stderr.write(`${error.message}\n`);
 	process.exitCode = 1;
 });

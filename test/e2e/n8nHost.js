@@ -1,0 +1,188 @@
+// A real, pinned n8n for the end-to-end tests, the demo and `npm run n8n`: installed from the
+// committed manifests in test/e2e/hosts/ into the git-ignored .e2e/ (reused while the lockfile is
+// unchanged), with this package installed the way the Community Nodes screen installs it.
+const { spawn, execFileSync } = require('node:child_process');
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const ROOT = path.resolve(__dirname, '../..');
+const HOSTS_DIR = path.join(__dirname, 'hosts');
+const WORK_DIR = path.join(ROOT, '.e2e');
+const PACKAGE_NAME = require(path.join(ROOT, 'package.json')).name;
+
+/** Each n8n version and the Node.js it runs on (n8n 2.36 and later need Node 24). */
+const VERSIONS = {
+	'2.8.4': { host: 'n8n-2.8.4' },
+	'2.41.1': { host: 'n8n-2.41.1', nodeHost: 'node-24' },
+};
+
+const sha256 = (file) => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+
+function log(message) {
+	process.stderr.write(`[e2e] ${message}\n`);
+}
+
+/** npm ci of one committed host manifest into .e2e/<name>, skipped when already done for this lockfile. */
+function installHost(name, env = process.env) {
+	const source = path.join(HOSTS_DIR, name);
+	const target = path.join(WORK_DIR, name);
+	const stamp = path.join(target, '.installed');
+	const lock = sha256(path.join(source, 'package-lock.json'));
+	if (fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === lock) return target;
+	log(`installing ${name} (first run only; n8n takes a few minutes)`);
+	fs.mkdirSync(target, { recursive: true });
+	for (const file of ['package.json', 'package-lock.json']) fs.copyFileSync(path.join(source, file), path.join(target, file));
+	const started = Date.now();
+	execFileSync('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: target, env, stdio: ['ignore', 'inherit', 'inherit'] });
+	fs.writeFileSync(stamp, lock);
+	log(`installed ${name} in ${Math.round((Date.now() - started) / 1000)} s`);
+	return target;
+}
+
+/** The Node.js binary a version runs on, and an environment with it first on PATH. */
+function runtimeFor(version) {
+	const { nodeHost } = VERSIONS[version];
+	if (!nodeHost) return { nodeBinary: process.execPath, env: process.env };
+	const binDir = path.join(installHost(nodeHost), 'node_modules', 'node', 'bin');
+	return { nodeBinary: path.join(binDir, 'node'), env: { ...process.env, PATH: `${binDir}:${process.env.PATH}` } };
+}
+
+/** Installs the n8n of `version` (and its Node.js) if needed; returns how to start it. */
+function ensureN8n(version) {
+	if (!VERSIONS[version]) throw new Error(`No pinned n8n ${version}; known: ${Object.keys(VERSIONS).join(', ')}`);
+	const runtime = runtimeFor(version);
+	const hostDir = installHost(VERSIONS[version].host, runtime.env);
+	return { version, ...runtime, n8nScript: path.join(hostDir, 'node_modules', 'n8n', 'bin', 'n8n') };
+}
+
+/** The built package, packed as npm would publish it, unpacked where n8n keeps community nodes. */
+function installPackageInto(userFolder) {
+	if (!fs.existsSync(path.join(ROOT, 'dist', 'nodes'))) throw new Error('Build the package first: npm run build');
+	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
+	const target = path.join(nodesDir, 'node_modules', PACKAGE_NAME);
+	fs.rmSync(target, { recursive: true, force: true });
+	fs.mkdirSync(target, { recursive: true });
+	const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', WORK_DIR], { cwd: ROOT, encoding: 'utf8' }).trim().split('\n').pop();
+	execFileSync('tar', ['xzf', path.join(WORK_DIR, tarball), '-C', target, '--strip-components=1']);
+	fs.writeFileSync(
+		path.join(nodesDir, 'package.json'),
+		JSON.stringify({ name: 'installed-nodes', private: true, dependencies: { [PACKAGE_NAME]: `file:${target}` } }),
+	);
+}
+
+let nextBrokerPort = 5679 + Math.floor(Math.random() * 200) * 2;
+
+/**
+ * An n8n user folder with this package freshly installed, and the environment n8n needs for it.
+ * The folder starts empty unless `keep` is set (the editor keeps its owner account and runs).
+ */
+function createInstance(n8n, name, extraEnv = {}, { keep = false } = {}) {
+	const userFolder = path.join(WORK_DIR, 'instances', `${n8n.version}-${name}`);
+	if (!keep) fs.rmSync(userFolder, { recursive: true, force: true });
+	fs.mkdirSync(userFolder, { recursive: true });
+	installPackageInto(userFolder);
+	const env = {
+		...n8n.env,
+		N8N_USER_FOLDER: userFolder,
+		N8N_ENCRYPTION_KEY: 'e2e-encryption-key-not-secret',
+		DB_TYPE: 'sqlite',
+		N8N_DIAGNOSTICS_ENABLED: 'false',
+		N8N_PERSONALIZATION_ENABLED: 'false',
+		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+		N8N_TEMPLATES_ENABLED: 'false',
+		N8N_SECURE_COOKIE: 'false',
+		N8N_LOG_LEVEL: 'info',
+		N8N_RUNNERS_BROKER_PORT: String(nextBrokerPort),
+		N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
+		...extraEnv,
+	};
+	nextBrokerPort += 2;
+	return { n8n, userFolder, env };
+}
+
+/** Runs an n8n CLI command to completion; resolves with its exit code and output. */
+function runN8n(instance, args, { timeoutMs = 180_000 } = {}) {
+	return new Promise((resolve, reject) => {
+		const child = spawn(instance.n8n.nodeBinary, [instance.n8n.n8nScript, ...args], { env: instance.env, cwd: instance.userFolder });
+		let stdout = '';
+		let stderr = '';
+		child.stdout.on('data', (chunk) => (stdout += chunk));
+		child.stderr.on('data', (chunk) => (stderr += chunk));
+		const timer = setTimeout(() => {
+			child.kill('SIGKILL');
+			reject(new Error(`n8n ${args.join(' ')} did not finish in ${timeoutMs / 1000} s\n${stdout}\n${stderr}`));
+		}, timeoutMs);
+		child.on('close', (code) => {
+			clearTimeout(timer);
+			resolve({ code, stdout, stderr });
+		});
+	});
+}
+
+async function runN8nOrThrow(instance, args) {
+	const result = await runN8n(instance, args);
+	if (result.code !== 0) throw new Error(`n8n ${args.join(' ')} exited ${result.code}\n${result.stdout}\n${result.stderr}`);
+	return result;
+}
+
+/** Starts a long-running n8n process (start, worker); the caller stops it. */
+function startN8n(instance, args, extraEnv = {}) {
+	const child = spawn(instance.n8n.nodeBinary, [instance.n8n.n8nScript, ...args], {
+		env: { ...instance.env, ...extraEnv },
+		cwd: instance.userFolder,
+	});
+	const output = { text: '' };
+	child.stdout.on('data', (chunk) => (output.text += chunk));
+	child.stderr.on('data', (chunk) => (output.text += chunk));
+	const stop = () =>
+		new Promise((resolve) => {
+			if (child.exitCode !== null) return resolve();
+			child.once('close', resolve);
+			child.kill('SIGTERM');
+			setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+		});
+	return { child, output, stop };
+}
+
+/** The run `n8n execute --rawOutput` prints after its log lines: from the first `{` line to the last `}` line. */
+function parseRun(stdout) {
+	const lines = stdout.split('\n');
+	const start = lines.indexOf('{');
+	const end = lines.lastIndexOf('}');
+	if (start === -1 || end < start) return undefined;
+	return JSON.parse(lines.slice(start, end + 1).join('\n'));
+}
+
+/** Imports the credentials (a JSON array) and every workflow file of a folder. */
+async function importFixtures(instance, credentials, workflowsDir) {
+	const credentialsFile = path.join(instance.userFolder, 'credentials.json');
+	fs.writeFileSync(credentialsFile, JSON.stringify(credentials));
+	await runN8nOrThrow(instance, ['import:credentials', `--input=${credentialsFile}`]);
+	await runN8nOrThrow(instance, ['import:workflow', '--separate', `--input=${workflowsDir}`]);
+}
+
+/** Runs one imported workflow with `n8n execute`; returns the exit code, the parsed run and the raw output. */
+async function executeWorkflow(instance, workflowId) {
+	const result = await runN8n(instance, ['execute', `--id=${workflowId}`, '--rawOutput']);
+	return { ...result, run: parseRun(result.stdout) };
+}
+
+/** A sandbox credential as n8n imports it. */
+function sandboxCredential(id, name, baseUrl, apiKey) {
+	return { id, name, type: 'crustdataEnrichApi', data: { apiKey, apiVersion: '2025-11-01', baseUrl } };
+}
+
+module.exports = {
+	VERSIONS,
+	WORK_DIR,
+	ensureN8n,
+	createInstance,
+	runN8n,
+	startN8n,
+	importFixtures,
+	executeWorkflow,
+	sandboxCredential,
+	parseRun,
+	log,
+};
