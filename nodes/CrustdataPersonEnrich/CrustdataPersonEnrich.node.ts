@@ -3,9 +3,9 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { nodeProperties } from './description';
 import { MATCH_TYPE, normaliserFor, planRequests } from './requestPlanning';
-import { indexAnswers, joinResults, summariseRun, throwOnRejectedInput, toOutputItems } from './resultMapping';
+import { failsInput, indexAnswers, joinResults, summariseRun, throwOnRejectedInput, toOutputItems } from './resultMapping';
 import { readIdentifier, readSettings } from './settings';
-import { sendEnrichRequests } from './transport';
+import { CREDENTIAL_TYPE, sendEnrichRequests } from './transport';
 
 export class CrustdataPersonEnrich implements INodeType {
 	description: INodeTypeDescription = {
@@ -21,7 +21,7 @@ export class CrustdataPersonEnrich implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'crustdataEnrichApi', required: true }],
+		credentials: [{ name: CREDENTIAL_TYPE, required: true }],
 		properties: nodeProperties,
 	};
 
@@ -39,7 +39,10 @@ export class CrustdataPersonEnrich implements INodeType {
 		);
 		if (!continueOnFail) throwOnRejectedInput(plan.inputs, node);
 
-		const { entries, failures, stats } = await sendEnrichRequests(this, plan.batches, settings, matchType);
+		const { entries, failures, stats } = await sendEnrichRequests(this, plan.batches, settings, matchType, {
+			failFast: !continueOnFail,
+			failsInput: (entry) => failsInput(entry, settings, matchType),
+		});
 		const answers = indexAnswers(entries, normaliserFor(settings.identifierType));
 		const outcomes = joinResults(plan.inputs, answers, failures, settings, matchType);
 

@@ -141,9 +141,10 @@ export const nodeProperties: INodeProperties[] = [
 				displayName: 'Concurrency',
 				name: 'concurrency',
 				type: 'number',
-				typeOptions: { minValue: 1, maxValue: 5 },
+				typeOptions: { minValue: 1, maxValue: 2 },
 				default: 2,
-				description: 'How many requests may be waiting for an answer at the same time',
+				description:
+					'How many requests may be waiting for an answer at the same time (1 or 2). 2 hides latency; more could send extra requests after credits run out.',
 			},
 			{
 				displayName: 'Extra Field Paths',
@@ -205,7 +206,7 @@ export const nodeProperties: INodeProperties[] = [
 					{ name: 'Best Match Only', value: 'best', description: 'Only the candidate with the highest confidence score' },
 				],
 				default: 'all',
-				description: 'Email lookups can return several candidates',
+				description: 'Whether to output every candidate match or only the most confident one. Email lookups can return several.',
 			},
 		],
 	},

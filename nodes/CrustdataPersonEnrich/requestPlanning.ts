@@ -48,9 +48,10 @@ function readText(raw: unknown, what: string, parameter: string): string | { fai
 }
 
 /**
- * `https://www.linkedin.com/in/<slug>`, whatever the scheme, subdomain, host case, trailing
+ * `https://www.linkedin.com/in/<slug>`, whatever the scheme, subdomain, letter case, trailing
  * slash, query string or fragment of the input: Crustdata refuses the whole request when a
- * single URL carries a query string, and the canonical form lets duplicates collapse.
+ * single URL carries a query string, and the canonical form lets duplicates collapse. LinkedIn
+ * treats slugs case-insensitively, so `Ada-Lovelace` and `ada-lovelace` are one lookup.
  */
 export function normaliseProfileUrl(raw: unknown): Normalised {
 	const text = readText(raw, 'profile URL', 'Profile URL');
@@ -73,7 +74,16 @@ export function normaliseProfileUrl(raw: unknown): Normalised {
 	if (section?.toLowerCase() !== 'in' || !slug) {
 		return notAProfile;
 	}
-	return { identifier: `https://www.linkedin.com/in/${slug}` };
+	return { identifier: `https://www.linkedin.com/in/${canonicalSlug(slug)}` };
+}
+
+/** Lowercase, with non-ASCII letters percent-encoded in the canonical (uppercase hex) form. */
+function canonicalSlug(slug: string): string {
+	try {
+		return encodeURIComponent(decodeURIComponent(slug).toLowerCase());
+	} catch {
+		return slug.toLowerCase();
+	}
 }
 
 const EMAIL = /^[^\s@]+@[^\s@.]+(?:\.[^\s@.]+)+$/;

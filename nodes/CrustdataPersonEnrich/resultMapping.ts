@@ -145,24 +145,35 @@ export function throwOnRejectedInput(inputs: PlannedInput[], node: INode): void 
 	if (rejected?.failure) throw toNodeError(node, rejected.failure, rejected.itemIndex);
 }
 
-/** Output items in input order. A failure throws, unless the node continues on fail. */
+/**
+ * Output items in input order. Unless the node continues on fail, the first failure that is a
+ * cause (not a consequence of stopping early) is thrown instead.
+ */
 export function toOutputItems(
 	outcomes: InputOutcome[],
 	node: INode,
 	continueOnFail: boolean,
 ): INodeExecutionData[] {
+	if (!continueOnFail) {
+		const failed = outcomes.filter((outcome) => 'failure' in outcome);
+		const cause = failed.find((outcome) => !outcome.failure.consequence) ?? failed[0];
+		if (cause) throw toNodeError(node, cause.failure, cause.itemIndex);
+	}
 	const items: INodeExecutionData[] = [];
 	for (const outcome of outcomes) {
-		const pairedItem = { item: outcome.itemIndex };
 		if ('failure' in outcome) {
 			const error = toNodeError(node, outcome.failure, outcome.itemIndex);
-			if (!continueOnFail) throw error;
 			items.push(errorItem(node, error.message, outcome.identifier, outcome.itemIndex));
-			continue;
+		} else {
+			for (const json of outcome.results) items.push({ json, pairedItem: { item: outcome.itemIndex } });
 		}
-		for (const json of outcome.results) items.push({ json, pairedItem });
 	}
 	return items;
+}
+
+/** Whether an answer will fail its input, so a node that stops on errors can stop sending. */
+export function failsInput(entry: ApiEntry, settings: EnrichSettings, matchType: string): boolean {
+	return 'failure' in resultsForEntry(entry.matched_on, entry, settings, matchType);
 }
 
 const count = (value: number, one: string, many = `${one}s`) =>
@@ -180,7 +191,7 @@ export function summariseRun(plan: RequestPlan, outcomes: InputOutcome[], stats:
 		{
 			message:
 				`Enriched ${enriched.toLocaleString('en-US')} of ${count(outcomes.length, 'input')} in ${count(stats.requests, 'request')}` +
-				` (${stats.retries.toLocaleString('en-US')} retried), ${count(credits, 'credit')}; ` +
+				` (${count(stats.retries, 'retry', 'retries')}), ${count(credits, 'credit')}; ` +
 				`${noMatch.toLocaleString('en-US')} not found, ${failed.toLocaleString('en-US')} failed`,
 			type: failed > 0 ? 'warning' : 'info',
 			location: 'outputPane',

@@ -21,6 +21,11 @@ interface Options {
 
 const FIELD_PATH = /^[a-z_]+(?:\.[a-z_]+)*$/;
 
+/** More in flight could send more than one request after Crustdata says credits ran out. */
+export const MAX_CONCURRENCY = 2;
+
+const atLeast = (minimum: number, value: number) => (Number.isFinite(value) ? Math.max(minimum, value) : minimum);
+
 /** `fields` as sent: sections, then the extra paths, each once. Undefined names a bad path. */
 export function requestedFields(sections: string[], fieldPaths: string): { fields: string[]; badPath?: string } {
 	const paths = fieldPaths
@@ -62,12 +67,13 @@ export function readSettings(context: IExecuteFunctions): EnrichSettings {
 		preview: options.preview ?? false,
 		onNoMatch: options.onNoMatch ?? 'emitItem',
 		returnMatches: options.returnMatches ?? 'all',
-		batchSize: Math.min(options.batchSize ?? MAX_BATCH_SIZE, MAX_BATCH_SIZE),
+		batchSize: options.batchSize ?? MAX_BATCH_SIZE,
+		// Expressions can give any number here; keep each within what the node can honour.
 		pacing: {
-			maxRequestsPerMinute: options.maxRequestsPerMinute ?? 15,
-			concurrency: options.concurrency ?? 2,
-			maxRetries: options.maxRetries ?? 4,
-			timeoutMs: (options.timeout ?? 60) * 1000,
+			maxRequestsPerMinute: atLeast(1, options.maxRequestsPerMinute ?? 15),
+			concurrency: Math.min(atLeast(1, options.concurrency ?? 2), MAX_CONCURRENCY),
+			maxRetries: atLeast(0, options.maxRetries ?? 4),
+			timeoutMs: atLeast(1, options.timeout ?? 60) * 1000,
 		},
 	};
 }

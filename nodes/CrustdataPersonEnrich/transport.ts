@@ -122,6 +122,7 @@ export function backoffMs(attempt: number): number {
 
 export type Classified =
 	| { kind: 'answered'; entries: ApiEntry[] }
+	| { kind: 'failed'; message: string; description: string }
 	| { kind: 'rateLimited'; waitMs: number }
 	| { kind: 'transient'; reason: string }
 	| { kind: 'rejected'; identifiers: string[]; message: string }
@@ -149,7 +150,7 @@ const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&
 /** The identifiers of the request that a 400's message names, however the list is punctuated. */
 export function identifiersNamedIn(message: string, identifiers: string[]): string[] {
 	return identifiers.filter((identifier) =>
-		new RegExp(`(^|[\\s,:;'"\\[(])${escapeRegExp(identifier)}/?($|[\\s,;'"\\])])`, 'i').test(message),
+		new RegExp(`(^|[\\s,:;'"\\[(])${escapeRegExp(identifier)}/?(?=$|[\\s,;'"\\])]|\\.(?:\\s|$))`, 'i').test(message),
 	);
 }
 
@@ -194,7 +195,12 @@ export function classifyAnswer(answer: HttpAnswer, identifiers: string[], matchT
 	const message = errorMessage(body);
 	if (statusCode >= 200 && statusCode < 300) {
 		if (Array.isArray(body)) return { kind: 'answered', entries: body as ApiEntry[] };
-		return { kind: 'transient', reason: 'Crustdata answered with something other than a list of results' };
+		// Sending it again could bill it again, so a malformed success is not retried.
+		return {
+			kind: 'failed',
+			message: 'Crustdata answered with something other than a list of results',
+			description: 'Check Base URL in the credential: it must point at the Crustdata API',
+		};
 	}
 	if (statusCode === 404) {
 		// Crustdata documents 404 as "no data": every identifier of the request is a no-match.
@@ -234,18 +240,60 @@ export function classifyAnswer(answer: HttpAnswer, identifiers: string[], matchT
 }
 
 /** A short, key-free description of a failed connection. */
-function connectionProblem(error: unknown): string {
-	const candidates = [error, (error as { cause?: unknown })?.cause];
-	for (const candidate of candidates) {
-		const code = (candidate as { code?: unknown })?.code;
-		if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) return `the connection failed (${code})`;
+function connectionProblem(error: unknown, timeoutMs: number): string {
+	// n8n wraps the HTTP client's error in a NodeApiError that keeps the code as `httpCode`.
+	const { code, httpCode, cause } = (error ?? {}) as { code?: unknown; httpCode?: unknown; cause?: { code?: unknown } };
+	for (const candidate of [code, httpCode, cause?.code]) {
+		if (candidate === 'ECONNABORTED' || candidate === 'ETIMEDOUT') return `no answer within ${timeoutMs / 1000} s (timed out)`;
+		if (typeof candidate === 'string' && /^E[A-Z_]+$/.test(candidate)) return `the connection failed (${candidate})`;
 	}
 	return 'the connection failed';
+}
+
+/** The reason a 400 gives, without the list of identifiers that follows it. */
+function rejectionReason(message: string): string {
+	return message.split(/:\s/)[0].trim() || 'invalid identifier';
+}
+
+function rejectedFailure(identifier: string, message: string, resent: boolean): ItemFailure {
+	return {
+		source: 'api',
+		message: `Crustdata rejected "${identifier}": ${rejectionReason(message)}`,
+		description: resent
+			? 'Correct the identifier in the input item; the other identifiers of the request were sent again without it'
+			: 'Correct the identifier in the input item',
+		httpCode: '400',
+	};
+}
+
+/**
+ * A failure that is only a consequence: the node stops on errors and an earlier input already
+ * failed, so these identifiers were not sent. Never the error the node reports.
+ */
+export const NOT_SENT: ItemFailure = {
+	source: 'api',
+	message: 'Not sent: the run stopped at an earlier failed item',
+	description: 'Fix the failed item, or set the node to continue on error',
+	consequence: true,
+};
+
+/** Requests halved from one planned request, to find which identifiers a 400 without names refuses. */
+interface Bisection {
+	refused: number;
+	answered: number;
 }
 
 interface Job {
 	identifiers: string[];
 	attempt: number;
+	bisection?: Bisection;
+}
+
+export interface RunOptions {
+	/** Stop sending at the first failed input: the node will fail anyway, so spend no more credits. */
+	failFast: boolean;
+	/** Whether an answer entry will fail its input (On No Match = error), for `failFast`. */
+	failsInput: (entry: ApiEntry) => boolean;
 }
 
 /** Real time, whose waits end at once, with n8n's cancellation error, when the run is cancelled. */
@@ -259,7 +307,9 @@ export async function sendEnrichRequests(
 	batches: string[][],
 	settings: EnrichSettings,
 	matchType: string,
+	options: RunOptions,
 ): Promise<TransportResult> {
+	if (batches.length === 0) return { entries: [], failures: new Map(), stats: emptyStats() };
 	const credentials = await context.getCredentials<{ baseUrl?: string }>(CREDENTIAL_TYPE);
 	const baseUrl = trimBaseUrl(credentials.baseUrl || 'https://api.crustdata.com');
 	const insecure = insecureUrlReason(baseUrl);
@@ -270,9 +320,8 @@ export async function sendEnrichRequests(
 	}
 
 	const signal = context.getExecutionCancelSignal?.();
-	const clock = abortableClock(signal);
 	const send = async (identifiers: string[]): Promise<HttpAnswer> => {
-		const options: IHttpRequestOptions = {
+		const request: IHttpRequestOptions = {
 			method: 'POST',
 			url: `${baseUrl}${ENDPOINT[settings.operation]}`,
 			body: buildRequestBody(identifiers, settings),
@@ -284,12 +333,20 @@ export async function sendEnrichRequests(
 		const response = (await context.helpers.httpRequestWithAuthentication.call(
 			context,
 			CREDENTIAL_TYPE,
-			options,
+			request,
 		)) as IN8nHttpFullResponse;
 		return { statusCode: response.statusCode, headers: response.headers ?? {}, body: response.body };
 	};
-	return await runJobs(batches, settings.pacing, matchType, send, clock, () => signal?.aborted === true);
+	return await runJobs(batches, settings.pacing, matchType, send, abortableClock(signal), {
+		...options,
+		isCancelled: () => signal?.aborted === true,
+	});
 }
+
+const emptyStats = (): TransportStats => ({ requests: 0, retries: 0, rateLimited: 0, creditsUsed: 0 });
+
+/** Bisection that finds every half refused too is not looking at bad identifiers but a bad request. */
+const REFUSALS_BEFORE_GIVING_UP = 4;
 
 /** The send loop, apart from n8n so it can be driven by any sender and clock. */
 export async function runJobs(
@@ -298,19 +355,17 @@ export async function runJobs(
 	matchType: string,
 	send: (identifiers: string[]) => Promise<HttpAnswer>,
 	clock: Clock,
-	isCancelled: () => boolean = () => false,
+	options: Partial<RunOptions> & { isCancelled?: () => boolean } = {},
 ): Promise<TransportResult> {
-	const result: TransportResult = {
-		entries: [],
-		failures: new Map(),
-		stats: { requests: 0, retries: 0, rateLimited: 0, creditsUsed: 0 },
-	};
+	const { failFast = false, failsInput = () => false, isCancelled = () => false } = options;
+	const result: TransportResult = { entries: [], failures: new Map(), stats: emptyStats() };
 	const queue: Job[] = batches.map((identifiers) => ({ identifiers, attempt: 0 }));
 	const pacer = new RequestPacer(pacing.maxRequestsPerMinute, clock);
 	let stopped: ItemFailure | undefined;
 
 	const fail = (identifiers: string[], failure: ItemFailure) => {
 		for (const identifier of identifiers) result.failures.set(identifier, failure);
+		if (failFast) stopped ??= NOT_SENT;
 	};
 
 	const attempt = async (job: Job): Promise<void> => {
@@ -327,42 +382,47 @@ export async function runJobs(
 		} catch (error) {
 			classified = isCancelled()
 				? stop('The execution was cancelled', 'Run the node again for the remaining items')
-				: { kind: 'transient', reason: connectionProblem(error) };
+				: { kind: 'transient', reason: connectionProblem(error, pacing.timeoutMs) };
 		}
+		if (job.bisection && (classified.kind === 'answered' || classified.kind === 'rejected')) job.bisection.answered += 1;
 
 		switch (classified.kind) {
 			case 'answered':
 				result.entries.push(...classified.entries);
+				if (failFast && classified.entries.some(failsInput)) stopped ??= NOT_SENT;
 				return;
+			case 'failed':
+				return fail(job.identifiers, { source: 'api', message: classified.message, description: classified.description });
 			case 'stop':
-				stopped ??= classified.failure;
+				stopped = classified.failure;
 				return fail(job.identifiers, classified.failure);
 			case 'rejected': {
-				fail(classified.identifiers, {
-					source: 'api',
-					message: `Crustdata rejected this identifier: ${classified.message}`,
-					description: 'Correct the identifier in the input item; the other identifiers were sent again without it',
-					httpCode: '400',
-				});
 				const rest = job.identifiers.filter((identifier) => !classified.identifiers.includes(identifier));
+				for (const identifier of classified.identifiers) fail([identifier], rejectedFailure(identifier, classified.message, rest.length > 0));
 				if (rest.length > 0) queue.unshift({ identifiers: rest, attempt: 0 });
 				return;
 			}
-			case 'rejectedUnnamed':
-				if (job.identifiers.length === 1) {
-					return fail(job.identifiers, {
+			case 'rejectedUnnamed': {
+				const bisection = job.bisection ?? { refused: 0, answered: 0 };
+				bisection.refused += 1;
+				if (bisection.answered === 0 && bisection.refused >= REFUSALS_BEFORE_GIVING_UP) {
+					stopped = {
 						source: 'api',
-						message: `Crustdata rejected this identifier: ${classified.message}`,
-						description: 'Correct the identifier in the input item',
+						message: `Crustdata refused the request: ${classified.message}`,
+						description: 'Every part of the request was refused, so the problem is not one identifier: check the node settings',
 						httpCode: '400',
-					});
+					};
+					return fail(job.identifiers, stopped);
 				}
-				// Halve the request until the rejected identifiers stand alone.
+				if (job.identifiers.length === 1) return fail(job.identifiers, rejectedFailure(job.identifiers[0], classified.message, false));
+				// Halve the request until the refused identifiers stand alone.
+				const half = Math.ceil(job.identifiers.length / 2);
 				queue.unshift(
-					...[job.identifiers.slice(0, job.identifiers.length / 2), job.identifiers.slice(job.identifiers.length / 2)]
-						.map((identifiers) => ({ identifiers, attempt: 0 })),
+					{ identifiers: job.identifiers.slice(0, half), attempt: 0, bisection },
+					{ identifiers: job.identifiers.slice(half), attempt: 0, bisection },
 				);
 				return;
+			}
 			case 'rateLimited':
 				result.stats.rateLimited += 1;
 				pacer.pauseFor(withJitter(classified.waitMs));

@@ -53,4 +53,6 @@ export interface ItemFailure {
 	message: string;
 	description: string;
 	httpCode?: string;
+	/** Set on failures that only follow from an earlier one; the node never reports these first. */
+	consequence?: boolean;
 }

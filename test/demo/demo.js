@@ -95,7 +95,7 @@ async function main() {
 		fs.writeFileSync(csvFile, `${[columns.join(','), ...rows.map((row) => columns.map((column) => csvCell(row[column])).join(','))].join('\n')}\n`);
 
 		const hints = task.hints ?? [];
-		const figures = /in ([\d,]+) requests? \(([\d,]+) retried\), ([\d.,]+) credits?/.exec(hints[0]?.message ?? '') ?? [];
+		const figures = /in ([\d,]+) requests? \(([\d,]+) retr(?:y|ies)\), ([\d.,]+) credits?/.exec(hints[0]?.message ?? '') ?? [];
 		const inputsWith = (status) => new Set(rows.filter((row) => row.match_status === status).map((row) => row.row_id)).size;
 		const summary = [
 			['n8n', `${n8n.version} (n8n execute)`],

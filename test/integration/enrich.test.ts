@@ -59,7 +59,7 @@ describe('profile URLs', () => {
 	it('tells the user what happened, what it cost and which inputs reused a lookup', async () => {
 		const run = await runNode(sandbox, { items: urlItems([...inputs, 'not a url']), onError: 'continueRegularOutput' });
 		expect(run.hints.map((hint) => hint.message)).toEqual([
-			'Enriched 3 of 6 inputs in 1 request (0 retried), 2 credits; 2 not found, 1 failed',
+			'Enriched 3 of 6 inputs in 1 request (0 retries), 2 credits; 2 not found, 1 failed',
 			'1 input not sent because the identifier was empty or malformed; 1 input shared an identifier with an earlier one and reused its lookup',
 		]);
 	});
@@ -163,6 +163,21 @@ describe('business emails', () => {
 		const run = await emailRun({ minSimilarityScore: 0.5 }, ['multi.person@acme.io']);
 		expect(enrichRequests(sandbox)[0].body).toHaveProperty('min_similarity_score', 0.5);
 		expect(run.outputs[0].map((item) => item.json.confidence_score)).toEqual([0.62, 0.97]);
+	});
+});
+
+describe('preview', () => {
+	it('sends preview when set, and gets the basic fields back', async () => {
+		sandbox.configure({ previewEnabled: true });
+		const run = await runNode(sandbox, { items: urlItems([profileUrl('ada-lovelace')]), parameters: { options: { preview: true } } });
+		expect(enrichRequests(sandbox)[0].body).toHaveProperty('preview', true);
+		expect(run.outputs[0][0].json.match_status).toBe('matched');
+	});
+
+	it('says to turn Preview off when the account does not have it', async () => {
+		const run = await runNode(sandbox, { items: urlItems([profileUrl('ada-lovelace')]), parameters: { options: { preview: true } } });
+		expect(run.error?.message).toMatch(/^Crustdata refused the preview/);
+		expect(run.error?.description).toBe('Turn off the Preview option');
 	});
 });
 

@@ -76,9 +76,9 @@ describe('identifiers the API rejects', () => {
 		]);
 		expect(run.outputs[0].map((item) => [item.pairedItem, item.json.error ?? item.json.match_status])).toEqual([
 			[{ item: 0 }, 'matched'],
-			[{ item: 1 }, 'Crustdata rejected this identifier: Invalid business emails: clerk@agency.gov, ranger@parks.gov'],
+			[{ item: 1 }, 'Crustdata rejected "clerk@agency.gov": Invalid business emails'],
 			[{ item: 2 }, 'matched'],
-			[{ item: 3 }, 'Crustdata rejected this identifier: Invalid business emails: clerk@agency.gov, ranger@parks.gov'],
+			[{ item: 3 }, 'Crustdata rejected "ranger@parks.gov": Invalid business emails'],
 			[{ item: 4 }, 'not_found'],
 		]);
 		expect(run.outputs[0][1].json.matched_on).toBe('clerk@agency.gov');

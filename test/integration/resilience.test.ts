@@ -36,7 +36,20 @@ describe('pacing', () => {
 		expect(run.status).toBe('success');
 		expect(run.outputs[0]).toHaveLength(200);
 		expect(run.outputs[0].every((item) => item.json.match_status === 'matched')).toBe(true);
+		expect(rateLimited).toBe(0);
 		expect(elapsed).toBeLessThanOrEqual(ideal * 1.25);
+	});
+
+	it.each([
+		[1, false],
+		[2, true],
+	])('keeps at most Concurrency = %i requests in flight', async (concurrency, overlaps) => {
+		sandbox.configure({ rateLimit: null, latencyMs: 300 });
+		await runNode(sandbox, { items: urlItems(uniqueUrls(100)), parameters: { options: { concurrency } } });
+		const arrivals = enrichRequests(sandbox).map((request) => request.at);
+		const overlapping = arrivals.slice(1).some((at, i) => at < arrivals[i] + 300);
+		expect(arrivals).toHaveLength(4);
+		expect(overlapping).toBe(overlaps);
 	});
 });
 
@@ -53,7 +66,7 @@ describe('failures on the way', () => {
 		expect(seen.filter((status) => status !== 200).length).toBeGreaterThan(0);
 		expect(run.outputs[0].map((item) => item.pairedItem)).toEqual(uniqueUrls(150).map((_, item) => ({ item })));
 		expect(errorsOf(run.outputs[0])).toEqual([]);
-		expect(run.hints[0].message).toMatch(/^Enriched 150 of 150 inputs in \d+ requests \([1-9]\d* retried\)/);
+		expect(run.hints[0].message).toMatch(/^Enriched 150 of 150 inputs in \d+ requests \([1-9]\d* retr(y|ies)\)/);
 	});
 
 	it('fails a request that never succeeds with what happened and how many tries were made', async () => {
@@ -66,6 +79,19 @@ describe('failures on the way', () => {
 		expect(statuses()).toEqual([500, 500]);
 		expect(run.outputs[0].map((item) => item.json.error)).toEqual(
 			Array(3).fill('The request failed after 2 tries: Crustdata answered 500 (Internal server error)'),
+		);
+	});
+
+	it('retries a request that times out, and says so when it never answers in time', async () => {
+		sandbox.configure({ rateLimit: null, latencyMs: 2_500 });
+		const run = await runNode(sandbox, {
+			items: urlItems(uniqueUrls(2)),
+			parameters: { options: { timeout: 1, maxRetries: 1 } },
+			onError: 'continueRegularOutput',
+		});
+		expect(enrichRequests(sandbox)).toHaveLength(2);
+		expect(run.outputs[0].map((item) => item.json.error)).toEqual(
+			Array(2).fill('The request failed after 2 tries: no answer within 1 s (timed out)'),
 		);
 	});
 
@@ -100,6 +126,26 @@ describe('failures on the way', () => {
 		expect(errorsOf(run.outputs[0]).map((item) => item.pairedItem)).toEqual([{ item: 7 }]);
 		expect(run.outputs[0].filter((item) => item.json.match_status === 'matched')).toHaveLength(19);
 		expect(enrichRequests(sandbox).length).toBeLessThanOrEqual(1 + 2 * Math.ceil(Math.log2(20)));
+	});
+});
+
+describe('stopping on errors', () => {
+	const emails = Array.from({ length: 100 }, (_, i) => ({ email: i === 3 ? 'clerk@agency.gov' : `person.${i}@acme.io` }));
+	const emailLookup = { identifierType: 'businessEmail', businessEmail: '={{ $json.email }}' };
+
+	it('spends nothing more once an input has failed, and reports that input', async () => {
+		sandbox.configure({ rateLimit: null });
+		const run = await runNode(sandbox, { items: emails, parameters: emailLookup });
+		expect(run.error).toMatchObject({ message: 'Crustdata rejected "clerk@agency.gov": Invalid business emails', context: { itemIndex: 3 } });
+		expect(enrichRequests(sandbox).length).toBeLessThanOrEqual(2);
+	});
+
+	it('stops sending at the first no-match when On No Match raises an error', async () => {
+		sandbox.configure({ rateLimit: null });
+		const items = urlItems([profileUrl('nomatch-first'), ...uniqueUrls(99)]);
+		const run = await runNode(sandbox, { items, parameters: { options: { onNoMatch: 'error' } } });
+		expect(run.error).toMatchObject({ message: `Crustdata found no person for "${profileUrl('nomatch-first')}"`, context: { itemIndex: 0 } });
+		expect(enrichRequests(sandbox).length).toBeLessThanOrEqual(2);
 	});
 });
 
@@ -162,16 +208,15 @@ describe('no input is ever lost', () => {
 				onError: 'continueRegularOutput',
 			});
 			expect(run.status).toBe('success');
-			const byInput = inputs.map((_, index) => run.outputs[0].filter((item) => (item.pairedItem as { item: number }).item === index));
-			byInput.forEach((items, index) => {
-				const errors = items.filter((item) => item.json.error !== undefined);
-				if (errors.length > 0) {
-					expect({ index, items: items.length }).toEqual({ index, items: 1 });
-				} else if (onNoMatch !== 'skip') {
-					expect({ index, items: items.length }).toEqual({ index, items: expect.any(Number) });
-					expect(items.length).toBeGreaterThan(0);
-				}
+			const itemsPerInput = inputs.map((_, index) => run.outputs[0].filter((item) => (item.pairedItem as { item: number }).item === index));
+			const violations = itemsPerInput.flatMap((items, index) => {
+				const errors = items.filter((item) => item.json.error !== undefined).length;
+				if (errors > 0 && items.length !== 1) return [`input ${index}: an error item beside ${items.length - 1} other items`];
+				if (items.length === 0 && onNoMatch !== 'skip') return [`input ${index}: no item at all`];
+				return [];
 			});
+			expect(violations).toEqual([]);
+			expect(run.outputs[0].length).toBeGreaterThanOrEqual(onNoMatch === 'skip' ? 0 : inputs.length);
 		},
 	);
 });

@@ -1,6 +1,7 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import { CrustdataPersonEnrich } from '../../nodes/CrustdataPersonEnrich/CrustdataPersonEnrich.node';
+import codex from '../../nodes/CrustdataPersonEnrich/CrustdataPersonEnrich.node.json';
 
 /** The public contract of ../shared/spec/node-interface.md: names, types, defaults, visibility. */
 const { description } = new CrustdataPersonEnrich();
@@ -83,5 +84,13 @@ describe('node description', () => {
 		expect(parameter('minSimilarityScore').displayOptions).toEqual({
 			show: { operation: ['enrich'], identifierType: ['businessEmail'] },
 		});
+	});
+});
+
+describe('codex', () => {
+	it('files the node under Sales, with links to its documentation and credential', () => {
+		expect(codex).toMatchObject({ node: 'n8n-nodes-crustdata-enrich.crustdataPersonEnrich', nodeVersion: '1.0', categories: ['Sales'] });
+		expect(codex.resources.primaryDocumentation[0].url).toMatch(/^https:\/\//);
+		expect(codex.resources.credentialDocumentation[0].url).toMatch(/^https:\/\//);
 	});
 });

@@ -23,10 +23,14 @@ describe('normaliseProfileUrl', () => {
 		expect(normaliseProfileUrl(raw)).toEqual({ identifier: 'https://www.linkedin.com/in/dvdhsu' });
 	});
 
-	it('keeps the slug as written, percent-encoding characters a URL cannot carry', () => {
+	it('lowercases the slug, LinkedIn slugs being case-insensitive, and percent-encodes what a URL cannot carry', () => {
 		expect(normaliseProfileUrl('linkedin.com/in/José-García')).toEqual({
-			identifier: 'https://www.linkedin.com/in/Jos%C3%A9-Garc%C3%ADa',
+			identifier: 'https://www.linkedin.com/in/jos%C3%A9-garc%C3%ADa',
 		});
+		expect(normaliseProfileUrl('https://www.linkedin.com/in/Jos%C3%A9-Garc%C3%ADa/')).toEqual(
+			normaliseProfileUrl('https://www.linkedin.com/in/josé-garcía'),
+		);
+		expect(normaliseProfileUrl('https://www.linkedin.com/in/DvdHsu')).toEqual({ identifier: 'https://www.linkedin.com/in/dvdhsu' });
 	});
 
 	it.each([

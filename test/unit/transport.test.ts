@@ -7,10 +7,14 @@ import {
 	identifiersNamedIn,
 	RequestPacer,
 	runJobs,
+	sendEnrichRequests,
+	withJitter,
 	type Clock,
 	type HttpAnswer,
 } from '../../nodes/CrustdataPersonEnrich/transport';
-import type { PacingSettings } from '../../nodes/CrustdataPersonEnrich/types';
+import type { EnrichSettings, PacingSettings } from '../../nodes/CrustdataPersonEnrich/types';
+import { mulberry32 } from '../sandbox/dataset';
+import { settingsWith } from './settingsFixture';
 
 const URL_TYPE = 'professional_network_profile_url';
 const error = (type: string, message: string, metadata: unknown = []) => ({ error: { type, message, metadata } });
@@ -62,6 +66,11 @@ describe('classifyAnswer', () => {
 			identifiers: ['b@agency.gov', 'c@x.gov'],
 			message: 'Invalid business emails: b@agency.gov, c@x.gov',
 		});
+	});
+
+	it('reads a list that ends with a full stop, but not a longer address that starts the same', () => {
+		expect(identifiersNamedIn('Invalid business emails: a@x.gov.', ['a@x.gov'])).toEqual(['a@x.gov']);
+		expect(identifiersNamedIn('Invalid business emails: a@x.gov.uk', ['a@x.gov'])).toEqual([]);
 	});
 
 	it('does not mistake one identifier for another that contains it', () => {
@@ -186,7 +195,7 @@ describe('runJobs', () => {
 		const result = await runJobs([['a@acme.io', 'b@x.gov', 'c@acme.io']], pacing(), URL_TYPE, send, virtualClock());
 		expect(sent).toEqual([['a@acme.io', 'b@x.gov', 'c@acme.io'], ['a@acme.io', 'c@acme.io']]);
 		expect([...result.failures.keys()]).toEqual(['b@x.gov']);
-		expect(result.failures.get('b@x.gov')?.message).toContain('Invalid business emails: b@x.gov');
+		expect(result.failures.get('b@x.gov')?.message).toBe('Crustdata rejected "b@x.gov": Invalid business emails');
 		expect(result.entries.map((entry) => entry.matched_on)).toEqual(['a@acme.io', 'c@acme.io']);
 	});
 
@@ -243,13 +252,80 @@ describe('runJobs', () => {
 		expect(result.failures.get('a')?.message).toBe('The request failed after 3 tries: the connection failed (ECONNRESET)');
 	});
 
+	it('adds jitter to waits, so clients that were refused together do not retry together', () => {
+		const waits = Array.from({ length: 50 }, () => withJitter(1000));
+		expect(Math.min(...waits)).toBeGreaterThanOrEqual(1000);
+		expect(Math.max(...waits)).toBeLessThanOrEqual(1200);
+		expect(new Set(waits).size).toBeGreaterThan(1);
+	});
+
 	it('waits out a 429 and resends the same request', async () => {
 		const clock = virtualClock();
 		const { sent, send } = scriptedSender([() => answer(429, error('rate_limit_exceeded', 'Slow down'), { 'x-ratelimit-reset': '3' })]);
 		const result = await runJobs([['a']], pacing(), URL_TYPE, send, clock);
 		expect(sent).toEqual([['a'], ['a']]);
 		expect(result.stats).toMatchObject({ rateLimited: 1, retries: 1 });
-		expect(clock.now()).toBeGreaterThanOrEqual(3000);
+		expect(clock.now()).toBeGreaterThan(3000);
+	});
+
+	it('does not resend a request after credits ran out while it waited for its retry', async () => {
+		const { sent, send } = scriptedSender([
+			() => answer(500, error('internal_error', 'Internal server error')),
+			() => answer(402, error('insufficient_credits', 'Insufficient credits')),
+		]);
+		const result = await runJobs([['a'], ['b']], pacing({ concurrency: 2 }), URL_TYPE, send, virtualClock());
+		expect(sent).toHaveLength(2);
+		expect([...result.failures.values()].map((failure) => failure.message)).toEqual([
+			'The Crustdata account is out of credits',
+			'The Crustdata account is out of credits',
+		]);
+	});
+
+	it('does not resend a success whose body is not a list (it may have been billed)', async () => {
+		const { sent, send } = scriptedSender([() => answer(200, { unexpected: true })]);
+		const result = await runJobs([['a']], pacing(), URL_TYPE, send, virtualClock());
+		expect(sent).toHaveLength(1);
+		expect(result.failures.get('a')?.message).toBe('Crustdata answered with something other than a list of results');
+	});
+
+	it('gives up narrowing down when every part of the request is refused: the request itself is wrong', async () => {
+		const ids = Array.from({ length: 100 }, (_, i) => `id-${i}`);
+		const refuse = () => answer(400, error('invalid_request', 'Invalid request body'));
+		const { sent, send } = scriptedSender(Array.from({ length: 300 }, () => refuse));
+		const result = await runJobs([ids.slice(0, 25), ids.slice(25, 50), ids.slice(50, 75), ids.slice(75)], pacing(), URL_TYPE, send, virtualClock());
+		expect(sent).toHaveLength(4);
+		expect(result.failures.size).toBe(100);
+		expect(result.failures.get('id-99')?.message).toBe('Crustdata refused the request: Invalid request body');
+	});
+
+	it('stops sending at the first failed input when the node will stop anyway', async () => {
+		const { sent, send } = scriptedSender([() => answer(400, error('invalid_request', 'Invalid business emails: b@x.gov'))]);
+		const result = await runJobs([['a', 'b@x.gov'], ['c'], ['d']], pacing({ concurrency: 1 }), URL_TYPE, send, virtualClock(), {
+			failFast: true,
+		});
+		expect(sent).toEqual([['a', 'b@x.gov']]);
+		expect(result.failures.get('b@x.gov')?.consequence).toBeUndefined();
+		expect(result.failures.get('d')?.consequence).toBe(true);
+	});
+
+	it('stops sending at the first answer that fails its input, when asked', async () => {
+		const { sent, send } = scriptedSender([]);
+		await runJobs([['a'], ['b'], ['c']], pacing({ concurrency: 1 }), URL_TYPE, send, virtualClock(), {
+			failFast: true,
+			failsInput: (entry) => (entry.matches ?? []).length === 0,
+		});
+		expect(sent).toEqual([['a']]);
+	});
+
+	it('never sends more than Max Requests Per Minute in any minute', async () => {
+		const clock = virtualClock();
+		const sentAt: number[] = [];
+		const send = async (identifiers: string[]) => {
+			sentAt.push(clock.now());
+			return answer(200, entriesFor(identifiers));
+		};
+		await runJobs(Array.from({ length: 7 }, (_, i) => [`id-${i}`]), pacing({ maxRequestsPerMinute: 3, concurrency: 1 }), URL_TYPE, send, clock);
+		expect(sentAt).toEqual([0, 0, 0, 60_000, 60_000, 60_000, 120_000]);
 	});
 
 	it('sums the credits each answer reports', async () => {
@@ -274,20 +350,8 @@ describe('cancellation', () => {
 });
 
 describe('runJobs never loses an identifier', () => {
-	/** Seeded PRNG (mulberry32), so a failing case can be replayed. */
-	function seeded(seed: number) {
-		let state = seed >>> 0;
-		return () => {
-			state = (state + 0x6d2b79f5) >>> 0;
-			let t = state;
-			t = Math.imul(t ^ (t >>> 15), t | 1);
-			t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-			return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-		};
-	}
-
 	it.each(Array.from({ length: 200 }, (_, i) => i + 1))('answers or fails each identifier exactly once (seed %i)', async (seed) => {
-		const random = seeded(seed);
+		const random = mulberry32(seed);
 		const ids = Array.from({ length: 1 + Math.floor(random() * 120) }, (_, i) => (random() < 0.1 ? `bad-${i}` : `id-${i}`));
 		const batchSize = 1 + Math.floor(random() * 25);
 		const batches = Array.from({ length: Math.ceil(ids.length / batchSize) }, (_, i) => ids.slice(i * batchSize, (i + 1) * batchSize));
@@ -314,5 +378,36 @@ describe('runJobs never loses an identifier', () => {
 			expect([id, entryIds.includes(id), result.failures.has(id)]).toEqual([id, !result.failures.has(id), !entryIds.includes(id)]);
 		}
 		expect(entryIds.length + result.failures.size).toBe(ids.length);
+	});
+});
+
+describe('sendEnrichRequests', () => {
+	const settings: EnrichSettings = settingsWith({ pacing: { maxRequestsPerMinute: 1, concurrency: 1, maxRetries: 0, timeoutMs: 5_000 } });
+	const fakeContext = (signal: AbortSignal, sent: IDataObject[]) =>
+		({
+			getCredentials: async () => ({ baseUrl: 'https://api.example.test', apiKey: 'k', apiVersion: 'v' }),
+			getExecutionCancelSignal: () => signal,
+			getNode: () => ({ name: 'Crustdata Person Enrich' }),
+			helpers: {
+				httpRequestWithAuthentication: async (_type: string, options: IDataObject) => {
+					sent.push(options);
+					return { statusCode: 200, headers: {}, body: entriesFor((options.body as { professional_network_profile_urls: string[] }).professional_network_profile_urls) };
+				},
+			},
+		}) as unknown as Parameters<typeof sendEnrichRequests>[0];
+
+	it('sends through the credential with the request timeout, and stops waiting when the execution is cancelled', async () => {
+		const controller = new AbortController();
+		const sent: IDataObject[] = [];
+		const started = Date.now();
+		const run = sendEnrichRequests(fakeContext(controller.signal, sent), [['a'], ['b']], settings, URL_TYPE, {
+			failFast: false,
+			failsInput: () => false,
+		});
+		void sleep(100).then(() => controller.abort());
+		await expect(run).rejects.toThrow(ManualExecutionCancelledError);
+		expect(Date.now() - started).toBeLessThan(1_000);
+		expect(sent).toHaveLength(1);
+		expect(sent[0]).toMatchObject({ method: 'POST', url: 'https://api.example.test/person/enrich', timeout: 5_000, ignoreHttpStatusErrors: true });
 	});
 });

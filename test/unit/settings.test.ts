@@ -1,0 +1,81 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import { readSettings, requestedFields } from '../../nodes/CrustdataPersonEnrich/settings';
+import { settingsWith } from './settingsFixture';
+
+/** Just enough of n8n's context for reading parameters. */
+const contextWith = (parameters: Record<string, unknown>) =>
+	({
+		getNode: () => ({ name: 'Crustdata Person Enrich' }),
+		getNodeParameter: (name: string, _itemIndex: number, fallback?: unknown) => parameters[name] ?? fallback,
+	}) as unknown as IExecuteFunctions;
+
+describe('readSettings', () => {
+	it('gives the documented defaults', () => {
+		const defaults = readSettings(contextWith({ operation: 'enrich', identifierType: 'profileUrl', fields: ['basic_profile', 'social_handles'] }));
+		expect(defaults).toEqual(settingsWith({}));
+	});
+
+	it('passes every option through', () => {
+		const settings = readSettings(
+			contextWith({
+				operation: 'enrich',
+				identifierType: 'businessEmail',
+				fields: ['contact'],
+				minSimilarityScore: 0.7,
+				options: {
+					batchSize: 10,
+					concurrency: 1,
+					fieldPaths: 'basic_profile.name',
+					maxRequestsPerMinute: 30,
+					maxRetries: 2,
+					onNoMatch: 'skip',
+					preview: true,
+					returnMatches: 'best',
+					timeout: 5,
+				},
+			}),
+		);
+		expect(settings).toEqual(
+			settingsWith({
+				identifierType: 'businessEmail',
+				fields: ['contact', 'basic_profile.name'],
+				minSimilarityScore: 0.7,
+				preview: true,
+				onNoMatch: 'skip',
+				returnMatches: 'best',
+				batchSize: 10,
+				pacing: { maxRequestsPerMinute: 30, concurrency: 1, maxRetries: 2, timeoutMs: 5_000 },
+			}),
+		);
+	});
+
+	it('keeps numbers from expressions within what the node can honour', () => {
+		const { pacing } = readSettings(
+			contextWith({ operation: 'enrich', fields: ['basic_profile'], options: { maxRequestsPerMinute: 0, concurrency: 5, maxRetries: -1, timeout: 0 } }),
+		);
+		expect(pacing).toEqual({ maxRequestsPerMinute: 1, concurrency: 2, maxRetries: 0, timeoutMs: 1_000 });
+	});
+
+	it('looks up live enrich by profile URL and ignores the threshold outside email lookups', () => {
+		const settings = readSettings(contextWith({ operation: 'enrichLive', identifierType: 'businessEmail', minSimilarityScore: 0.9, fields: ['basic_profile'] }));
+		expect(settings).toMatchObject({ operation: 'enrichLive', identifierType: 'profileUrl', minSimilarityScore: 0 });
+	});
+
+	it('refuses an empty field list', () => {
+		expect(() => readSettings(contextWith({ operation: 'enrich', fields: [] }))).toThrow('No fields are selected');
+	});
+});
+
+describe('requestedFields', () => {
+	it('adds each extra path once after the sections', () => {
+		expect(requestedFields(['contact'], ' contact.phone_numbers, contact , ,basic_profile.summary')).toEqual({
+			fields: ['contact', 'contact.phone_numbers', 'basic_profile.summary'],
+			badPath: undefined,
+		});
+	});
+
+	it.each(['salary', 'basic_profile..name', 'Basic_Profile.name', 'basic_profile.name[0]'])('names %p as a bad path', (path) => {
+		expect(requestedFields([], path).badPath).toBe(path);
+	});
+});
