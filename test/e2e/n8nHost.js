@@ -23,6 +23,15 @@ function log(message) {
 	process.stderr.write(`[e2e] ${message}\n`);
 }
 
+/**
+ * Under `npm test`, npm hands its settings to child processes as npm_config_* variables,
+ * among them this package's `ignore-scripts`. n8n's sqlite3 and the Node 24 package need their
+ * install scripts, so a host install must not inherit them.
+ */
+function withoutOuterNpmConfig(env) {
+	return Object.fromEntries(Object.entries(env).filter(([name]) => !/^npm_config_/i.test(name)));
+}
+
 /** npm ci of one committed host manifest into .e2e/<name>, skipped when already done for this lockfile. */
 function installHost(name, env = process.env) {
 	const source = path.join(HOSTS_DIR, name);
@@ -34,7 +43,11 @@ function installHost(name, env = process.env) {
 	fs.mkdirSync(target, { recursive: true });
 	for (const file of ['package.json', 'package-lock.json']) fs.copyFileSync(path.join(source, file), path.join(target, file));
 	const started = Date.now();
-	execFileSync('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: target, env, stdio: ['ignore', 'inherit', 'inherit'] });
+	execFileSync('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], {
+		cwd: target,
+		env: withoutOuterNpmConfig(env),
+		stdio: ['ignore', 'inherit', 'inherit'],
+	});
 	fs.writeFileSync(stamp, lock);
 	log(`installed ${name} in ${Math.round((Date.now() - started) / 1000)} s`);
 	return target;
@@ -109,6 +122,7 @@ function runN8n(instance, args, { timeoutMs = 180_000 } = {}) {
 		let stderr = '';
 		child.stdout.on('data', (chunk) => (stdout += chunk));
 		child.stderr.on('data', (chunk) => (stderr += chunk));
+		child.on('error', reject);
 		const timer = setTimeout(() => {
 			child.kill('SIGKILL');
 			reject(new Error(`n8n ${args.join(' ')} did not finish in ${timeoutMs / 1000} s\n${stdout}\n${stderr}`));
