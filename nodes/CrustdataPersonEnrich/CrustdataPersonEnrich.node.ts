@@ -46,7 +46,8 @@ export class CrustdataPersonEnrich implements INodeType {
 		const answers = indexAnswers(entries, normaliserFor(settings.identifierType));
 		const outcomes = joinResults(plan.inputs, answers, failures, settings, matchType);
 
-		const output = toOutputItems(outcomes, node, continueOnFail);
+		const inputFields = settings.includeInputFields ? (itemIndex: number) => items[itemIndex].json : undefined;
+		const output = toOutputItems(outcomes, node, continueOnFail, inputFields);
 		this.addExecutionHints(...summariseRun(plan, outcomes, stats));
 		return [output];
 	}

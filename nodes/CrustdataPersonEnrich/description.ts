@@ -155,6 +155,14 @@ export const nodeProperties: INodeProperties[] = [
 				description: 'Comma-separated dot-paths inside person_data, requested in addition to Fields',
 			},
 			{
+				displayName: 'Include Input Fields',
+				name: 'includeInputFields',
+				type: 'boolean',
+				default: false,
+				description:
+					"Whether to keep the input item's fields in each output item, e.g. a CRM ID. The node's own keys win when names clash.",
+			},
+			{
 				displayName: 'Max Requests Per Minute',
 				name: 'maxRequestsPerMinute',
 				type: 'number',
@@ -207,6 +215,14 @@ export const nodeProperties: INodeProperties[] = [
 				],
 				default: 'all',
 				description: 'Whether to output every candidate match or only the most confident one. Email lookups can return several.',
+			},
+			{
+				displayName: 'Simplify',
+				name: 'simplify',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to add a flat person object (name, title, company, location, social links, emails, phones) beside the full person_data, with empty values as null',
 			},
 		],
 	},

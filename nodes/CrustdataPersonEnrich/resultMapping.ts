@@ -3,6 +3,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { PlannedInput, RequestPlan } from './requestPlanning';
 import type { TransportStats } from './transport';
+import { simplifyPerson } from './simplifyPerson';
 import type { ApiEntry, ApiMatch, EnrichSettings, ItemFailure, MatchStatus } from './types';
 
 /**
@@ -81,13 +82,22 @@ export function resultsForEntry(
 				match_status: status,
 				confidence_score: match.confidence_score ?? null,
 				person_data: match.person_data ?? null,
+				...(settings.simplify ? { person: match.person_data ? { ...simplifyPerson(match.person_data) } : null } : {}),
 			})),
 		};
 	}
 	if (settings.onNoMatch === 'error') return { failure: noMatchFailure(identifier, status) };
 	if (settings.onNoMatch === 'skip') return { results: [] };
 	return {
-		results: [{ ...common, match_status: status, confidence_score: null, person_data: null }],
+		results: [
+			{
+				...common,
+				match_status: status,
+				confidence_score: null,
+				person_data: null,
+				...(settings.simplify ? { person: null } : {}),
+			},
+		],
 	};
 }
 
@@ -131,10 +141,13 @@ export function toNodeError(node: INode, failure: ItemFailure, itemIndex: number
  * and rewrites any item carrying `error` to `{ error }`, so `matched_on` can only travel on the
  * regular output.
  */
-function errorItem(node: INode, message: string, identifier: string, itemIndex: number): INodeExecutionData {
-	const json = node.onError === 'continueErrorOutput' ? { error: message } : { error: message, matched_on: identifier };
-	return { json, pairedItem: { item: itemIndex } };
+function errorItem(node: INode, message: string, identifier: string): IDataObject {
+	return node.onError === 'continueErrorOutput' ? { error: message } : { error: message, matched_on: identifier };
 }
+
+/** The input row's fields under the node's own: an input column never overwrites a result key. */
+const withInputFields = (json: IDataObject, input: IDataObject | undefined): IDataObject =>
+	input ? { ...input, ...json } : json;
 
 /**
  * When the node stops on errors, an input it cannot even send fails the run before any
@@ -153,22 +166,24 @@ export function toOutputItems(
 	outcomes: InputOutcome[],
 	node: INode,
 	continueOnFail: boolean,
+	inputFields: (itemIndex: number) => IDataObject | undefined = () => undefined,
 ): INodeExecutionData[] {
 	if (!continueOnFail) {
 		const failed = outcomes.filter((outcome) => 'failure' in outcome);
 		const cause = failed.find((outcome) => !outcome.failure.consequence) ?? failed[0];
 		if (cause) throw toNodeError(node, cause.failure, cause.itemIndex);
 	}
-	const items: INodeExecutionData[] = [];
-	for (const outcome of outcomes) {
+	return outcomes.flatMap((outcome) => {
+		const pairedItem = { item: outcome.itemIndex };
+		const input = inputFields(outcome.itemIndex);
 		if ('failure' in outcome) {
-			const error = toNodeError(node, outcome.failure, outcome.itemIndex);
-			items.push(errorItem(node, error.message, outcome.identifier, outcome.itemIndex));
-		} else {
-			for (const json of outcome.results) items.push({ json, pairedItem: { item: outcome.itemIndex } });
+			const { message } = toNodeError(node, outcome.failure, outcome.itemIndex);
+			// The error output already merges the input row into `{ error }`.
+			const json = errorItem(node, message, outcome.identifier);
+			return [{ json: node.onError === 'continueErrorOutput' ? json : withInputFields(json, input), pairedItem }];
 		}
-	}
-	return items;
+		return outcome.results.map((json) => ({ json: withInputFields(json, input), pairedItem }));
+	});
 }
 
 /** Whether an answer will fail its input, so a node that stops on errors can stop sending. */

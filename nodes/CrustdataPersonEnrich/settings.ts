@@ -11,11 +11,13 @@ interface Options {
 	batchSize?: number;
 	concurrency?: number;
 	fieldPaths?: string;
+	includeInputFields?: boolean;
 	maxRequestsPerMinute?: number;
 	maxRetries?: number;
 	onNoMatch?: OnNoMatch;
 	preview?: boolean;
 	returnMatches?: ReturnMatches;
+	simplify?: boolean;
 	timeout?: number;
 }
 
@@ -67,6 +69,8 @@ export function readSettings(context: IExecuteFunctions): EnrichSettings {
 		preview: options.preview ?? false,
 		onNoMatch: options.onNoMatch ?? 'emitItem',
 		returnMatches: options.returnMatches ?? 'all',
+		simplify: options.simplify ?? false,
+		includeInputFields: options.includeInputFields ?? false,
 		batchSize: options.batchSize ?? MAX_BATCH_SIZE,
 		// Expressions can give any number here; keep each within what the node can honour.
 		pacing: {

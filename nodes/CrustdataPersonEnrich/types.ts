@@ -42,6 +42,10 @@ export interface EnrichSettings {
 	preview: boolean;
 	onNoMatch: OnNoMatch;
 	returnMatches: ReturnMatches;
+	/** Add a flat `person` beside `person_data`. */
+	simplify: boolean;
+	/** Keep the input item's fields in every output item. */
+	includeInputFields: boolean;
 	batchSize: number;
 	pacing: PacingSettings;
 }

@@ -166,6 +166,26 @@ describe('business emails', () => {
 	});
 });
 
+describe('Simplify and Include Input Fields', () => {
+	it('gives a flat person from every section, and keeps the CRM id of the input row', async () => {
+		const run = await runNode(sandbox, {
+			items: [{ crm_id: 'lead-42', url: profileUrl('ada-lovelace'), match_status: 'from the sheet' }],
+			parameters: {
+				fields: ['basic_profile', 'social_handles', 'experience', 'contact'],
+				options: { simplify: true, includeInputFields: true },
+			},
+		});
+		const [item] = run.outputs[0];
+		expect(item.json).toMatchObject({ crm_id: 'lead-42', url: profileUrl('ada-lovelace'), match_status: 'matched' });
+		const person = item.json.person as Record<string, unknown>;
+		const personData = item.json.person_data as { basic_profile: { name: string }; experience: { employment_details: { current: Array<{ name: string }> } } };
+		expect(person.name).toBe(personData.basic_profile.name);
+		expect(person.current_company).toBe(personData.experience.employment_details.current[0].name);
+		expect(person.linkedin_url).toBe(profileUrl('ada-lovelace'));
+		expect(Object.values(person)).not.toContain('');
+	});
+});
+
 describe('preview', () => {
 	it('sends preview when set, and gets the basic fields back', async () => {
 		sandbox.configure({ previewEnabled: true });

@@ -102,6 +102,14 @@ describe('resultsForEntry', () => {
 		expect(failed).toHaveProperty('failure.message', expect.stringContaining('opted out'));
 	});
 
+	it('adds a flat person beside person_data with Simplify, null for no match', () => {
+		const simplify = settingsWith({ simplify: true });
+		expect(resultsForEntry(url('a'), matched('a', 1), simplify, URL_TYPE)).toHaveProperty('results.0.person.name', 'Person 1');
+		expect(resultsForEntry(url('a'), matched('a', 1), simplify, URL_TYPE)).toHaveProperty('results.0.person_data', person(1));
+		expect(resultsForEntry(url('nobody'), empty, simplify, URL_TYPE)).toHaveProperty('results.0.person', null);
+		expect(resultsForEntry(url('a'), matched('a', 1), settingsWith({}), URL_TYPE)).not.toHaveProperty('results.0.person');
+	});
+
 	it('counts a match filtered out by the threshold as no match', () => {
 		const entry: ApiEntry = { matched_on: 'a@b.io', matches: [{ confidence_score: 0.3, person_data: person(1) }] };
 		const settings = settingsWith({ identifierType: 'businessEmail', minSimilarityScore: 0.5 });
@@ -147,6 +155,13 @@ describe('joinResults and toOutputItems', () => {
 	it('gives error items only `error` for the error output, so n8n routes them there', () => {
 		const items = toOutputItems(outcomes, { ...node, onError: 'continueErrorOutput' }, true);
 		expect(items[1].json).toEqual({ error: '"bad" is not a LinkedIn profile URL' });
+	});
+
+	it('keeps the input fields when asked, never over the node\'s own keys', () => {
+		const inputs = [{ crm_id: 'c-1', matched_on: 'from the sheet', match_status: 'lead' }];
+		const items = toOutputItems(outcomes.slice(0, 2), node, true, (itemIndex) => (itemIndex === 0 ? inputs[0] : { crm_id: 'c-2' }));
+		expect(items[0].json).toMatchObject({ crm_id: 'c-1', matched_on: url('a'), match_status: 'matched' });
+		expect(items[1].json).toEqual({ crm_id: 'c-2', error: '"bad" is not a LinkedIn profile URL', matched_on: '' });
 	});
 
 	it('throws the first failure with its item index when not continuing', () => {

@@ -10,6 +10,8 @@ export function settingsWith(overrides: Partial<EnrichSettings>): EnrichSettings
 		preview: false,
 		onNoMatch: 'emitItem',
 		returnMatches: 'all',
+		simplify: false,
+		includeInputFields: false,
 		batchSize: 25,
 		pacing: { maxRequestsPerMinute: 15, concurrency: 2, maxRetries: 4, timeoutMs: 60_000 },
 		...overrides,
