@@ -29,7 +29,8 @@ function redisServerBinary() {
 		return execFileSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' }).trim();
 	} catch {
 		log('installing redis-server from Debian packages');
-		execFileSync('sh', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server'], {
+		const sudo = process.getuid?.() === 0 ? '' : 'sudo ';
+		execFileSync('sh', ['-c', `${sudo}apt-get update -qq && ${sudo}env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server`], {
 			stdio: ['ignore', 'ignore', 'inherit'],
 		});
 		return execFileSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' }).trim();
