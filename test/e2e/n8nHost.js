@@ -114,21 +114,34 @@ function createInstance(n8n, name, extraEnv = {}, { keep = false } = {}) {
 	return { n8n, userFolder, env };
 }
 
-/** Runs an n8n CLI command to completion; resolves with its exit code and output. */
+let nextOutputFile = 0;
+
+/**
+ * Runs an n8n CLI command to completion; resolves with its exit code and output. Its stdout goes
+ * to a file, not a pipe: n8n exits as soon as it has written the run, and a pipe would lose
+ * whatever had not drained yet (megabytes of run data are cut off).
+ */
 function runN8n(instance, args, { timeoutMs = 180_000 } = {}) {
 	return new Promise((resolve, reject) => {
-		const child = spawn(instance.n8n.nodeBinary, [instance.n8n.n8nScript, ...args], { env: instance.env, cwd: instance.userFolder });
-		let stdout = '';
+		const outputFile = path.join(instance.userFolder, `n8n-stdout-${nextOutputFile++}.txt`);
+		const stdoutFd = fs.openSync(outputFile, 'w');
+		const child = spawn(instance.n8n.nodeBinary, [instance.n8n.n8nScript, ...args], {
+			env: instance.env,
+			cwd: instance.userFolder,
+			stdio: ['ignore', stdoutFd, 'pipe'],
+		});
+		fs.closeSync(stdoutFd);
 		let stderr = '';
-		child.stdout.on('data', (chunk) => (stdout += chunk));
 		child.stderr.on('data', (chunk) => (stderr += chunk));
 		child.on('error', reject);
 		const timer = setTimeout(() => {
 			child.kill('SIGKILL');
-			reject(new Error(`n8n ${args.join(' ')} did not finish in ${timeoutMs / 1000} s\n${stdout}\n${stderr}`));
+			reject(new Error(`n8n ${args.join(' ')} did not finish in ${timeoutMs / 1000} s\n${fs.readFileSync(outputFile, 'utf8')}\n${stderr}`));
 		}, timeoutMs);
 		child.on('close', (code) => {
 			clearTimeout(timer);
+			const stdout = fs.readFileSync(outputFile, 'utf8');
+			fs.rmSync(outputFile, { force: true });
 			resolve({ code, stdout, stderr });
 		});
 	});

@@ -232,7 +232,10 @@ function startSandbox(options = {}) {
 		let reset = 0;
 		if (windowHits.length > 0) {
 			const ms = Math.max(0, windowHits[0] + rl.windowMs - now);
-			reset = rl.windowMs % 1000 === 0 ? Math.ceil(ms / 1000) : Math.ceil(ms) / 1000;
+			// Whole seconds, rounded up, on Crustdata's 60 s window; a time-scaled window keeps the
+			// same relative precision (a sixtieth of the window), so scaling does not inflate waits.
+			const unitMs = rl.windowMs / 60;
+			reset = Math.round(Math.ceil(ms / unitMs) * unitMs) / 1000;
 		}
 		return {
 			'x-ratelimit-limit': String(rl.limit),

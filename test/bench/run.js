@@ -1,0 +1,200 @@
+// `npm run bench`: this node against what users build today, in the pinned real n8n, on the
+// sandbox with 150 ms latency and Crustdata's limit of 15 requests per sliding window. The
+// window is scaled down (BENCH_WINDOW_SCALE, default 10: 60 s -> 6 s) to keep the run short.
+// Writes BENCHMARKS.md and docs/benchmarks.png.
+const { execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const { startSandbox } = require('../sandbox/server');
+const { createInstance, ensureN8n, executeWorkflow, importFixtures, sandboxCredential, log } = require('../e2e/n8nHost');
+const { renderChartPng } = require('./chart');
+const { VARIANTS } = require('./workflows');
+
+const ROOT = path.resolve(__dirname, '../..');
+const SCALE = Number(process.env.BENCH_WINDOW_SCALE ?? 10);
+const WINDOW_MS = 60_000 / SCALE;
+const LIMIT = 15;
+const LATENCY_MS = 150;
+const SIZES = { a: [100, 500, 1_000, 5_000], b: [100, 500, 1_000], c: [100, 500, 1_000] };
+
+/** `unique` profile URLs plus 10 % exact duplicates, as a sheet with repeated rows has them. */
+function sheet(unique) {
+	const urls = Array.from({ length: unique }, (_, i) => `https://www.linkedin.com/in/bench-person-${i}`);
+	const duplicates = Array.from({ length: Math.round(unique / 10) }, (_, i) => urls[(i * 7) % unique]);
+	return [...urls, ...duplicates].map((linkedin, row) => ({ row, linkedin }));
+}
+
+/** The ideal: ceil(unique / 25) requests, 15 per window, plus one round trip. */
+const limitMs = (unique) => (Math.ceil(Math.ceil(unique / 25) / LIMIT) - 1) * WINDOW_MS + LATENCY_MS;
+
+/** Input rows that got an enriched record, from each variant's output. */
+function enrichedRows(variant, runData, rows) {
+	const runs = runData?.[VARIANTS[variant].resultNode] ?? [];
+	const items = runs.flatMap((task) => task.data?.main?.[0] ?? []);
+	if (variant === 'a') {
+		return new Set(items.filter((item) => item.json.match_status === 'matched').map((item) => item.pairedItem.item)).size;
+	}
+	const matchedUrls = new Set(
+		items.filter((item) => (variant === 'b' ? item.json.matches?.length > 0 : item.json.matches)).map((item) => item.json.matched_on),
+	);
+	return rows.filter((row) => matchedUrls.has(row.linkedin)).length;
+}
+
+async function measure(instance, sandbox, variant, unique) {
+	const rows = sheet(unique);
+	const id = `Bench${variant.toUpperCase()}${String(unique).padStart(11, '0')}`;
+	sandbox.reset();
+	const started = Date.now();
+	const { code, run } = await executeWorkflow(instance, id);
+	const totalMs = Date.now() - started;
+	const requests = sandbox.requests.filter((request) => request.path === '/person/enrich');
+	const first = requests[0]?.at ?? started;
+	const last = requests[requests.length - 1]?.at ?? started;
+	const enriched = enrichedRows(variant, run?.data?.resultData?.runData, rows);
+	return {
+		variant,
+		unique,
+		inputs: rows.length,
+		requests: requests.length,
+		rateLimited: requests.filter((request) => request.status === 429).length,
+		enriched,
+		failedOrLost: rows.length - enriched,
+		credits: Math.round(requests.reduce((sum, request) => sum + request.creditsUsed, 0) * 100) / 100,
+		enrichMs: last - first + LATENCY_MS,
+		totalMs,
+		workflowFailed: code !== 0,
+		limitMs: limitMs(unique),
+	};
+}
+
+const seconds = (ms) => (ms / 1000).toFixed(1);
+
+/** (a) against (b) in rows enriched per second: (b) gives up with rows lost, so time alone flatters it. */
+function speedup(peer, ours) {
+	const rate = (r) => r.enriched / (r.enrichMs / 1000);
+	const ratio = rate(peer) === 0 ? Infinity : rate(ours) / rate(peer);
+	const shown = Number.isFinite(ratio) ? `${ratio.toFixed(1)} ×` : 'infinitely';
+	return (
+		`(b) at 500: ${peer.enriched} of ${peer.inputs} rows enriched in ${seconds(peer.enrichMs)} s${peer.workflowFailed ? ' before n8n gave up' : ''}, ` +
+		`(a): ${ours.enriched} in ${seconds(ours.enrichMs)} s, so (a) is ${shown} faster in rows per second (target: at least 20 ×)`
+	);
+}
+
+function report(results, cpuTable) {
+	const ours = (unique) => results.find((r) => r.variant === 'a' && r.unique === unique);
+	const rows = results.map((r) => {
+		const versus =
+			r.variant === 'a'
+				? `${(r.enrichMs / r.limitMs).toFixed(2)} × limit`
+				: r.failedOrLost > 0
+					? 'never finishes'
+					: `${(r.enrichMs / ours(r.unique).enrichMs).toFixed(1)} × ours`;
+		return `| (${r.variant}) ${VARIANTS[r.variant].label} | ${r.unique.toLocaleString('en-US')} | ${r.requests} | ${r.rateLimited} | ${r.enriched} / ${r.inputs} | ${r.failedOrLost}${r.workflowFailed ? ' (workflow failed)' : ''} | ${r.credits} | ${seconds(r.enrichMs)} | ${seconds(r.totalMs)} | ${seconds(r.limitMs)} | ${versus} |`;
+	});
+	const at = (variant, unique) => results.find((r) => r.variant === variant && r.unique === unique);
+	const a1000 = at('a', 1_000);
+	const a500 = at('a', 500);
+	const targets = [
+		`(a) lost or failed items: ${results.filter((r) => r.variant === 'a').reduce((sum, r) => sum + r.failedOrLost, 0)} (target 0)`,
+		`(a) 429s: ${results.filter((r) => r.variant === 'a').reduce((sum, r) => sum + r.rateLimited, 0)} (target 0)`,
+		`(a) at 1,000: ${(a1000.enrichMs / a1000.limitMs).toFixed(2)} × the limit (target at most 1.10)`,
+		`(a) credits equal unique matched identifiers: ${results.filter((r) => r.variant === 'a').every((r) => r.credits === r.unique) ? 'yes' : 'no'} (duplicates never billed twice)`,
+		speedup(at('b', 500), a500),
+		`(c) at 500: ${at('c', 500).requests} requests against (a)'s ${a500.requests} (target: (a) fewer)`,
+	];
+	const realMinutes = (unique) => Math.ceil(Math.ceil(unique / 25) / LIMIT) - 1;
+	return `# Benchmarks
+
+Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)} (2 cores, Node ${process.version}), in real n8n 2.8.4
+(\`n8n execute\`), against the bundled sandbox: 150 ms latency, Crustdata's sliding window of
+${LIMIT} requests, **time-scaled ${SCALE}×: the window is ${WINDOW_MS / 1000} s instead of 60 s**. Inputs are
+unique LinkedIn URLs plus 10 % exact duplicates. (a) runs with defaults and Max Requests Per
+Minute matched to the scaled window (${LIMIT * SCALE}).
+
+- **requests** and **429s**: what the sandbox received. **credits**: the sum of \`x-credits-used\`.
+- **enriched**: input rows that got a matched record; **failed or lost**: the rest (every URL exists in the sandbox).
+- **enrich time**: from the first request to the last answer; **n8n time**: the whole \`n8n execute\`, start-up included.
+- **limit**: ceil(unique / 25) requests paced ${LIMIT} per window, plus one round trip. In real minutes (60 s window)
+  the limit is ${[100, 500, 1000, 5000].map((u) => `${realMinutes(u)} min at ${u.toLocaleString('en-US')}`).join(', ')}, plus a round trip.
+
+| workflow | unique | requests | 429s | enriched | failed or lost | credits | enrich time (s) | n8n time (s) | limit (s) | ratio |
+|---|---|---|---|---|---|---|---|---|---|---|
+${rows.join('\n')}
+
+![Wall time against input size](docs/benchmarks.png)
+
+What limits (a): at most two requests are in flight (more could send extra requests after credits
+run out), so the 4 requests of 100 identifiers take two round trips where the limit counts one,
+and the last window's requests go out in pairs; and each wait for the server's window lasts until
+\`x-ratelimit-reset\`, which the sandbox rounds up to a sixtieth of the window (a whole second on
+Crustdata's real 60 s window), as the real header is rounded.
+
+## Targets
+
+${targets.map((line) => `- ${line}`).join('\n')}
+
+## CPU and memory of the node itself
+
+Planning and mapping only, answers served from memory with a full \`person_data\` (every section),
+\`node --expose-gc test/bench/planning-mapping.js\`:
+
+${cpuTable}
+`;
+}
+
+async function main() {
+	const n8n = ensureN8n('2.8.4');
+	execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'ignore' });
+	const sandbox = await startSandbox({ latencyMs: LATENCY_MS, rateLimit: { limit: LIMIT, windowMs: WINDOW_MS } });
+	const results = [];
+	try {
+		const instance = createInstance(n8n, 'bench');
+		const workflowsDir = path.join(instance.userFolder, 'workflows');
+		fs.mkdirSync(workflowsDir);
+		for (const [variant, sizes] of Object.entries(SIZES)) {
+			for (const unique of sizes) {
+				const id = `Bench${variant.toUpperCase()}${String(unique).padStart(11, '0')}`;
+				const workflow = VARIANTS[variant].build(id, sheet(unique), sandbox, LIMIT * SCALE);
+				fs.writeFileSync(path.join(workflowsDir, `${id}.json`), JSON.stringify(workflow));
+			}
+		}
+		await importFixtures(instance, [sandboxCredential('CrustdataCred001', 'Crustdata sandbox', sandbox.url, sandbox.apiKey)], workflowsDir);
+		for (const [variant, sizes] of Object.entries(SIZES)) {
+			for (const unique of sizes) {
+				const result = await measure(instance, sandbox, variant, unique);
+				log(`(${variant}) ${unique}: ${JSON.stringify(result)}`);
+				results.push(result);
+			}
+		}
+	} finally {
+		await sandbox.close();
+	}
+
+	const cpuTable = execFileSync(process.execPath, ['--expose-gc', path.join(__dirname, 'planning-mapping.js')], { encoding: 'utf8' }).trim();
+	fs.mkdirSync(path.join(ROOT, 'docs'), { recursive: true });
+	renderChartPng(
+		{
+			title: `Wall time to enrich N profile URLs (sandbox, ${LIMIT} requests per window, window scaled 1/${SCALE})`,
+			xLabel: 'unique identifiers',
+			yLabel: 'enrich time (s)',
+			series: [
+				...Object.keys(SIZES).map((variant) => ({
+					name: `(${variant}) ${VARIANTS[variant].label}`,
+					points: results.filter((r) => r.variant === variant).map((r) => [r.unique, r.enrichMs / 1000]),
+					note: results.some((r) => r.variant === variant && r.failedOrLost > 0) ? 'items lost' : undefined,
+				})),
+				{ name: 'limit', points: SIZES.a.map((unique) => [unique, limitMs(unique) / 1000]), dashed: true },
+			],
+		},
+		path.join(ROOT, 'docs', 'benchmarks.png'),
+	);
+	const markdown = report(results, cpuTable);
+	fs.writeFileSync(path.join(ROOT, 'BENCHMARKS.md'), markdown);
+	process.stdout.write(`${markdown}\nWrote BENCHMARKS.md and docs/benchmarks.png\n`);
+}
+
+main().catch((error) => {
+	process.stderr.write(`${error.stack}\n`);
+	process.exitCode = 1;
+});

@@ -1,0 +1,102 @@
+// The three ways to enrich a sheet of LinkedIn URLs that the benchmark compares, as n8n
+// workflows: (a) this node, (b) the HTTP Request node with one POST per item and Retry On Fail,
+// (c) Loop Over Items (25) + Aggregate + HTTP Request + Split Out, the hand-built batching that
+// Crustdata's own node asks its users to build.
+const FIELDS = ['basic_profile', 'social_handles'];
+
+const node = (name, type, typeVersion, x, parameters, extra = {}) => ({
+	id: name.replace(/\W/g, ''),
+	name,
+	type,
+	typeVersion,
+	position: [x, 0],
+	parameters,
+	...extra,
+});
+const to = (target, index = 0) => ({ node: target, type: 'main', index });
+
+function start(rows) {
+	return [
+		node('Start', 'n8n-nodes-base.manualTrigger', 1, 0, {}),
+		node('Sheet', 'n8n-nodes-base.code', 2, 200, { jsCode: `return ${JSON.stringify(rows)}.map((json) => ({ json }));` }),
+	];
+}
+
+/** An HTTP Request node that posts `urlsExpression` to the enrich endpoint, retried by n8n. */
+function httpEnrich(name, x, sandbox, urlsExpression) {
+	return node(
+		name,
+		'n8n-nodes-base.httpRequest',
+		4.2,
+		x,
+		{
+			method: 'POST',
+			url: `${sandbox.url}/person/enrich`,
+			sendHeaders: true,
+			headerParameters: {
+				parameters: [
+					{ name: 'Authorization', value: `Bearer ${sandbox.apiKey}` },
+					{ name: 'x-api-version', value: '2025-11-01' },
+				],
+			},
+			sendBody: true,
+			specifyBody: 'json',
+			jsonBody: `={{ JSON.stringify({ professional_network_profile_urls: ${urlsExpression}, fields: ${JSON.stringify(FIELDS)} }) }}`,
+			options: {},
+		},
+		{ retryOnFail: true, maxTries: 5, waitBetweenTries: 5000 },
+	);
+}
+
+const workflow = (id, name, nodes, connections) => ({ id, name, active: false, nodes, connections, settings: { executionOrder: 'v1' } });
+
+const VARIANTS = {
+	a: {
+		label: 'this node',
+		resultNode: 'Crustdata Person Enrich',
+		build: (id, rows, sandbox, maxRequestsPerMinute) =>
+			workflow(id, `Bench (a) ${rows.length}`, [
+				...start(rows),
+				node('Crustdata Person Enrich', 'n8n-nodes-crustdata-enrich.crustdataPersonEnrich', 1, 400, {
+					profileUrl: '={{ $json.linkedin }}',
+					options: { maxRequestsPerMinute },
+				}, { credentials: { crustdataEnrichApi: { id: 'CrustdataCred001', name: 'Crustdata sandbox' } }, onError: 'continueRegularOutput' }),
+			], {
+				Start: { main: [[to('Sheet')]] },
+				Sheet: { main: [[to('Crustdata Person Enrich')]] },
+			}),
+	},
+	b: {
+		label: 'HTTP Request per item',
+		resultNode: 'HTTP Request',
+		build: (id, rows, sandbox) =>
+			workflow(id, `Bench (b) ${rows.length}`, [...start(rows), httpEnrich('HTTP Request', 400, sandbox, '[$json.linkedin]')], {
+				Start: { main: [[to('Sheet')]] },
+				Sheet: { main: [[to('HTTP Request')]] },
+			}),
+	},
+	c: {
+		label: 'Loop Over Items + Aggregate',
+		resultNode: 'Split Out',
+		build: (id, rows, sandbox) =>
+			workflow(id, `Bench (c) ${rows.length}`, [
+				...start(rows),
+				node('Loop Over Items', 'n8n-nodes-base.splitInBatches', 3, 400, { batchSize: 25, options: {} }),
+				node('Aggregate', 'n8n-nodes-base.aggregate', 1, 600, {
+					fieldsToAggregate: { fieldToAggregate: [{ fieldToAggregate: 'linkedin', renameField: true, outputFieldName: 'urls' }] },
+					options: {},
+				}),
+				httpEnrich('HTTP Request', 800, sandbox, '$json.urls'),
+				node('Split Out', 'n8n-nodes-base.splitOut', 1, 1000, { fieldToSplitOut: 'matches', include: 'allOtherFields', options: {} }),
+			], {
+				Start: { main: [[to('Sheet')]] },
+				Sheet: { main: [[to('Loop Over Items')]] },
+				'Loop Over Items': { main: [[], [to('Aggregate')]] },
+				Aggregate: { main: [[to('HTTP Request')]] },
+				'HTTP Request': { main: [[to('Split Out')]] },
+				'Split Out': { main: [[to('Loop Over Items')]] },
+			}),
+	},
+};
+
+module.exports = { VARIANTS };
