@@ -1,0 +1,97 @@
+// The workflows in examples/ import cleanly into a real n8n, and the ones that need no outside
+// service run against the sandbox: a CSV in, an enriched CSV out; a webhook that enriches one
+// email and responds.
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const net = require('node:net');
+const path = require('node:path');
+const { after, before, describe, it } = require('node:test');
+
+const { startSandbox } = require('../sandbox/server');
+const { createInstance, ensureN8n, executeWorkflow, importFixtures, runN8n, sandboxCredential, startN8n } = require('./n8nHost');
+
+const VERSION = process.env.N8N_E2E_VERSION ?? '2.8.4';
+const EXAMPLES = path.resolve(__dirname, '../../examples');
+const SAMPLE_CSV = path.resolve(__dirname, '../demo/sample-profile-urls.csv');
+// Where the CSV example reads and writes, as in n8n's Docker image.
+const EXAMPLE_FILES_DIR = '/home/node/.n8n-files';
+
+function freePort() {
+	return new Promise((resolve) => {
+		const server = net.createServer().listen(0, '127.0.0.1', () => {
+			const { port } = server.address();
+			server.close(() => resolve(port));
+		});
+	});
+}
+
+let sandbox;
+let instance;
+let filesDir;
+let n8n;
+let port;
+
+before(async () => {
+	sandbox = await startSandbox({ rateLimit: null });
+	port = await freePort();
+	instance = createInstance(ensureN8n(VERSION), 'examples', { N8N_LISTEN_ADDRESS: '127.0.0.1', N8N_PORT: String(port) });
+	filesDir = path.join(instance.userFolder, 'n8n-files');
+	fs.mkdirSync(filesDir);
+	instance.env.N8N_RESTRICT_FILE_ACCESS_TO = filesDir;
+	// The examples as shipped, with the CSV example's folder moved to this instance's files folder.
+	const workflowsDir = path.join(instance.userFolder, 'examples');
+	fs.mkdirSync(workflowsDir);
+	for (const file of fs.readdirSync(EXAMPLES)) {
+		const text = fs.readFileSync(path.join(EXAMPLES, file), 'utf8').replaceAll(EXAMPLE_FILES_DIR, filesDir);
+		fs.writeFileSync(path.join(workflowsDir, file), text);
+	}
+	await importFixtures(instance, [sandboxCredential('CrustdataCred001', 'Crustdata sandbox', sandbox.url, sandbox.apiKey)], workflowsDir);
+});
+
+after(async () => {
+	await n8n?.stop();
+	await sandbox?.close();
+});
+
+describe(`examples in n8n ${VERSION}`, () => {
+	it('every example is imported', async () => {
+		const { code, stdout } = await runN8n(instance, ['export:workflow', '--all']);
+		assert.equal(code, 0);
+		for (const file of fs.readdirSync(EXAMPLES)) {
+			const { id } = JSON.parse(fs.readFileSync(path.join(EXAMPLES, file), 'utf8'));
+			assert.ok(stdout.includes(`"id": "${id}"`) || stdout.includes(`"id":"${id}"`), `${file} (${id}) is in n8n`);
+		}
+	});
+
+	it('CSV in, enriched CSV out', async () => {
+		fs.copyFileSync(SAMPLE_CSV, path.join(filesDir, 'leads.csv'));
+		const { code, stdout, stderr } = await executeWorkflow(instance, 'ExampleCsvToCsv1');
+		assert.equal(code, 0, stdout + stderr);
+		const [header, ...lines] = fs.readFileSync(path.join(filesDir, 'leads-enriched.csv'), 'utf8').trim().split('\n');
+		assert.match(header, /row_id.*linkedin_url.*status.*name.*title.*company/);
+		assert.equal(lines.length, 100, 'one row per input row (best match only)');
+		assert.ok(lines.filter((line) => line.includes(',matched,')).length >= 80);
+		assert.ok(lines.some((line) => line.startsWith('crm-001,') && line.includes('Ada Lovelace')));
+	});
+
+	it('a webhook enriches one email and responds with the person', async () => {
+		const published = await runN8n(instance, ['publish:workflow', '--id=ExampleWebhook01']);
+		assert.equal(published.code, 0, published.stdout + published.stderr);
+		n8n = startN8n(instance, ['start']);
+		const url = `http://127.0.0.1:${port}/webhook/enrich-email`;
+		const call = () =>
+			fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'Jane.Doe@Acme.io' }) });
+		const deadline = Date.now() + 90_000;
+		let response = await call().catch(() => undefined);
+		while ((!response || response.status === 404) && Date.now() < deadline) {
+			await new Promise((resolve) => setTimeout(resolve, 500));
+			response = await call().catch(() => undefined);
+		}
+		assert.equal(response?.status, 200);
+		const body = await response.json();
+		assert.equal(body.email, 'jane.doe@acme.io');
+		assert.equal(body.status, 'matched');
+		assert.equal(body.person.name, 'Jane Doe');
+		assert.equal(body.person.current_company, 'Acme');
+	});
+});
