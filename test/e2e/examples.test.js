@@ -3,27 +3,17 @@
 // email and responds.
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
-const net = require('node:net');
 const path = require('node:path');
 const { after, before, describe, it } = require('node:test');
 
 const { startSandbox } = require('../sandbox/server');
-const { createInstance, ensureN8n, executeWorkflow, importFixtures, runN8n, sandboxCredential, startN8n } = require('./n8nHost');
+const { callWebhook, createInstance, ensureN8n, executeWorkflow, freePort, importFixtures, runN8n, sandboxCredential, startN8n } = require('./n8nHost');
 
 const VERSION = process.env.N8N_E2E_VERSION ?? '2.8.4';
 const EXAMPLES = path.resolve(__dirname, '../../examples');
 const SAMPLE_CSV = path.resolve(__dirname, '../demo/sample-profile-urls.csv');
 // Where the CSV example reads and writes, as in n8n's Docker image.
 const EXAMPLE_FILES_DIR = '/home/node/.n8n-files';
-
-function freePort() {
-	return new Promise((resolve) => {
-		const server = net.createServer().listen(0, '127.0.0.1', () => {
-			const { port } = server.address();
-			server.close(() => resolve(port));
-		});
-	});
-}
 
 let sandbox;
 let instance;
@@ -78,16 +68,8 @@ describe(`examples in n8n ${VERSION}`, () => {
 		const published = await runN8n(instance, ['publish:workflow', '--id=ExampleWebhook01']);
 		assert.equal(published.code, 0, published.stdout + published.stderr);
 		n8n = startN8n(instance, ['start']);
-		const url = `http://127.0.0.1:${port}/webhook/enrich-email`;
-		const call = () =>
-			fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'Jane.Doe@Acme.io' }) });
-		const deadline = Date.now() + 90_000;
-		let response = await call().catch(() => undefined);
-		while ((!response || response.status === 404) && Date.now() < deadline) {
-			await new Promise((resolve) => setTimeout(resolve, 500));
-			response = await call().catch(() => undefined);
-		}
-		assert.equal(response?.status, 200);
+		const response = await callWebhook(`http://127.0.0.1:${port}/webhook/enrich-email`, { email: 'Jane.Doe@Acme.io' });
+		assert.equal(response.status, 200);
 		const body = await response.json();
 		assert.equal(body.email, 'jane.doe@acme.io');
 		assert.equal(body.status, 'matched');

@@ -3,6 +3,7 @@
 // unchanged), with this package installed the way the Community Nodes screen installs it.
 const { spawn, execFileSync } = require('node:child_process');
 const crypto = require('node:crypto');
+const net = require('node:net');
 const fs = require('node:fs');
 const path = require('node:path');
 
@@ -195,6 +196,34 @@ async function executeWorkflow(instance, workflowId) {
 	return { ...result, run: parseRun(result.stdout) };
 }
 
+/** A port nothing listens on yet, on loopback. */
+function freePort() {
+	return new Promise((resolve, reject) => {
+		const server = net.createServer();
+		server.on('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const { port } = server.address();
+			server.close(() => resolve(port));
+		});
+	});
+}
+
+/**
+ * POSTs `body` to a webhook until n8n has registered it (it answers 404 until then, a few
+ * seconds after start) and returns that first real answer.
+ */
+async function callWebhook(url, body, timeoutMs = 90_000) {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).catch(
+			() => undefined,
+		);
+		if (response && response.status !== 404) return response;
+		if (Date.now() > deadline) throw new Error(`${url} was not registered within ${timeoutMs / 1000} s`);
+		await new Promise((resolve) => setTimeout(resolve, 500));
+	}
+}
+
 /** A sandbox credential as n8n imports it. */
 function sandboxCredential(id, name, baseUrl, apiKey) {
 	return { id, name, type: 'crustdataEnrichApi', data: { apiKey, apiVersion: '2025-11-01', baseUrl } };
@@ -210,6 +239,8 @@ module.exports = {
 	importFixtures,
 	executeWorkflow,
 	sandboxCredential,
+	freePort,
+	callWebhook,
 	parseRun,
 	log,
 };

@@ -3,25 +3,13 @@
 // over HTTP; the worker must run it and the caller must get the enriched items back.
 const assert = require('node:assert/strict');
 const { execFileSync, spawn } = require('node:child_process');
-const net = require('node:net');
 const path = require('node:path');
 const { after, before, describe, it } = require('node:test');
 
 const { startSandbox } = require('../sandbox/server');
-const { createInstance, ensureN8n, importFixtures, runN8n, sandboxCredential, startN8n, log } = require('./n8nHost');
+const { callWebhook, createInstance, ensureN8n, freePort, importFixtures, runN8n, sandboxCredential, startN8n, log } = require('./n8nHost');
 
 const VERSION = process.env.N8N_E2E_VERSION ?? '2.8.4';
-
-function freePort() {
-	return new Promise((resolve, reject) => {
-		const server = net.createServer();
-		server.listen(0, '127.0.0.1', () => {
-			const { port } = server.address();
-			server.close(() => resolve(port));
-		});
-		server.on('error', reject);
-	});
-}
 
 /** Debian's Redis, installed on first use (CI machines start without it). */
 function redisServerBinary() {
@@ -86,10 +74,7 @@ before(async () => {
 		QUEUE_HEALTH_CHECK_ACTIVE: 'false',
 	});
 	webhookUrl = `http://127.0.0.1:${httpPort}/webhook/crustdata-enrich`;
-	await waitFor('the webhook to be registered', async () => {
-		const response = await fetch(webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"urls":[]}' });
-		return response.status !== 404 && response.status < 500;
-	});
+	await callWebhook(webhookUrl, { urls: [] });
 });
 
 after(async () => {
@@ -101,10 +86,8 @@ after(async () => {
 describe(`n8n ${VERSION} in queue mode`, () => {
 	it('a webhook call is executed by the worker and answers with the enriched items', async () => {
 		sandbox.reset();
-		const response = await fetch(webhookUrl, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify({ urls: ['linkedin.com/in/ada-lovelace', 'https://www.linkedin.com/in/nomatch-ghost/'] }),
+		const response = await callWebhook(webhookUrl, {
+			urls: ['linkedin.com/in/ada-lovelace', 'https://www.linkedin.com/in/nomatch-ghost/'],
 		});
 		assert.equal(response.status, 200);
 		const items = await response.json();
