@@ -215,14 +215,12 @@ export function summariseRun(plan: RequestPlan, outcomes: InputOutcome[], stats:
 	const rejected = plan.inputs.filter((input) => input.failure).length;
 	const sent = plan.batches.reduce((total, batch) => total + batch.length, 0);
 	const duplicates = plan.inputs.length - rejected - sent;
-	if (rejected > 0 || duplicates > 0) {
-		hints.push({
-			message:
-				`${count(rejected, 'input')} not sent because the identifier was empty or malformed; ` +
-				`${count(duplicates, 'input')} shared an identifier with an earlier one and reused its lookup`,
-			type: rejected > 0 ? 'warning' : 'info',
-			location: 'outputPane',
-		});
+	const dropped = [
+		...(rejected > 0 ? [`${count(rejected, 'input')} not sent because the identifier was empty or malformed`] : []),
+		...(duplicates > 0 ? [`${count(duplicates, 'input')} shared an identifier with an earlier one and reused its lookup`] : []),
+	];
+	if (dropped.length > 0) {
+		hints.push({ message: dropped.join('; '), type: rejected > 0 ? 'warning' : 'info', location: 'outputPane' });
 	}
 	return hints;
 }

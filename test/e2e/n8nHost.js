@@ -224,6 +224,21 @@ async function callWebhook(url, body, timeoutMs = 90_000) {
 	}
 }
 
+/** The path of a program from a Debian package, installing the package on first use (CI starts without it). */
+function debianProgram(program, debianPackage) {
+	const find = () => execFileSync('sh', ['-c', `command -v ${program}`], { encoding: 'utf8' }).trim();
+	try {
+		return find();
+	} catch {
+		log(`installing ${debianPackage} from Debian packages`);
+		const sudo = process.getuid?.() === 0 ? '' : 'sudo ';
+		execFileSync('sh', ['-c', `${sudo}apt-get update -qq && ${sudo}env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${debianPackage}`], {
+			stdio: ['ignore', 'ignore', 'inherit'],
+		});
+		return find();
+	}
+}
+
 /** A sandbox credential as n8n imports it. */
 function sandboxCredential(id, name, baseUrl, apiKey) {
 	return { id, name, type: 'crustdataEnrichApi', data: { apiKey, apiVersion: '2025-11-01', baseUrl } };
@@ -241,6 +256,7 @@ module.exports = {
 	sandboxCredential,
 	freePort,
 	callWebhook,
+	debianProgram,
 	parseRun,
 	log,
 };

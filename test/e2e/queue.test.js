@@ -2,28 +2,14 @@
 // webhook and a worker that executes it. A published webhook workflow with the node is called
 // over HTTP; the worker must run it and the caller must get the enriched items back.
 const assert = require('node:assert/strict');
-const { execFileSync, spawn } = require('node:child_process');
+const { spawn } = require('node:child_process');
 const path = require('node:path');
 const { after, before, describe, it } = require('node:test');
 
 const { startSandbox } = require('../sandbox/server');
-const { callWebhook, createInstance, ensureN8n, freePort, importFixtures, runN8n, sandboxCredential, startN8n, log } = require('./n8nHost');
+const { callWebhook, createInstance, debianProgram, ensureN8n, freePort, importFixtures, runN8n, sandboxCredential, startN8n } = require('./n8nHost');
 
 const VERSION = process.env.N8N_E2E_VERSION ?? '2.8.4';
-
-/** Debian's Redis, installed on first use (CI machines start without it). */
-function redisServerBinary() {
-	try {
-		return execFileSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' }).trim();
-	} catch {
-		log('installing redis-server from Debian packages');
-		const sudo = process.getuid?.() === 0 ? '' : 'sudo ';
-		execFileSync('sh', ['-c', `${sudo}apt-get update -qq && ${sudo}env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server`], {
-			stdio: ['ignore', 'ignore', 'inherit'],
-		});
-		return execFileSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' }).trim();
-	}
-}
 
 async function waitFor(description, check, timeoutMs = 90_000) {
 	const deadline = Date.now() + timeoutMs;
@@ -44,7 +30,7 @@ let webhookUrl;
 before(async () => {
 	sandbox = await startSandbox({ rateLimit: null });
 	const redisPort = await freePort();
-	redis = spawn(redisServerBinary(), ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+	redis = spawn(debianProgram('redis-server', 'redis-server'), ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
 		stdio: 'ignore',
 	});
 	const httpPort = await freePort();

@@ -5,6 +5,7 @@ import { normaliseProfileUrl, planRequests } from '../../nodes/CrustdataPersonEn
 import {
 	indexAnswers,
 	joinResults,
+	summariseRun,
 	resultsForEntry,
 	selectMatches,
 	toOutputItems,
@@ -181,5 +182,31 @@ describe('joinResults and toOutputItems', () => {
 		expect(() => toOutputItems(apiOnly, node, false)).toThrow(
 			expect.objectContaining({ httpCode: '400', context: { itemIndex: 3 }, description: 'Fix it' }),
 		);
+	});
+});
+
+describe('summariseRun', () => {
+	const stats = { requests: 3, retries: 1, rateLimited: 0, creditsUsed: 2.5 };
+
+	it('says what came back, what it cost and what was dropped and why', () => {
+		const plan = planRequests(['linkedin.com/in/a', 'bad', 'linkedin.com/in/a/', 'linkedin.com/in/b'], 'profileUrl', 25);
+		const outcomes = joinResults(plan.inputs, indexAnswers([matched('a', 1)], normaliseProfileUrl), new Map(), settingsWith({}), URL_TYPE);
+		expect(summariseRun(plan, outcomes, stats)).toEqual([
+			{ message: 'Enriched 2 of 4 inputs in 3 requests (1 retry), 2.5 credits; 0 not found, 2 failed', type: 'warning', location: 'outputPane' },
+			{
+				message: '1 input not sent because the identifier was empty or malformed; 1 input shared an identifier with an earlier one and reused its lookup',
+				type: 'warning',
+				location: 'outputPane',
+			},
+		]);
+	});
+
+	it('mentions only what happened', () => {
+		const plan = planRequests(['linkedin.com/in/a', 'linkedin.com/in/a'], 'profileUrl', 25);
+		const outcomes = joinResults(plan.inputs, indexAnswers([matched('a', 1)], normaliseProfileUrl), new Map(), settingsWith({}), URL_TYPE);
+		expect(summariseRun(plan, outcomes, stats).map((hint) => hint.message)).toEqual([
+			'Enriched 2 of 2 inputs in 3 requests (1 retry), 2.5 credits; 0 not found, 0 failed',
+			'1 input shared an identifier with an earlier one and reused its lookup',
+		]);
 	});
 });
