@@ -270,7 +270,7 @@ function rejectedFailure(identifier: string, message: string, resent: boolean): 
  * A failure that is only a consequence: the node stops on errors and an earlier input already
  * failed, so these identifiers were not sent. Never the error the node reports.
  */
-export const NOT_SENT: ItemFailure = {
+const NOT_SENT: ItemFailure = {
 	source: 'api',
 	message: 'Not sent: the run stopped at an earlier failed item',
 	description: 'Fix the failed item, or set the node to continue on error',
