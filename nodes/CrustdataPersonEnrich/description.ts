@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-/** The node's parameters as the editor shows them. Names are part of the public contract. */
+// The node's parameters as the editor shows them. Names are part of the public contract.
 
 export const PERSON_DATA_SECTIONS = [
 	'basic_profile',
@@ -82,7 +82,7 @@ export const nodeProperties: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		required: true,
-		placeholder: 'e.g. name@company.com',
+		placeholder: 'e.g. jane.doe@acme.io',
 		description: "The person's work email, usually mapped from the input item with an expression",
 		displayOptions: { show: { operation: ['enrich'], identifierType: ['businessEmail'] } },
 	},
@@ -111,7 +111,8 @@ export const nodeProperties: INodeProperties[] = [
 			{ name: 'Social Handles', value: 'social_handles', description: 'LinkedIn, GitHub and Twitter identifiers' },
 		],
 		default: ['basic_profile', 'social_handles'],
-		description: 'Sections of person_data to return. Only these are returned; a profile costs 1 credit plus the extras noted.',
+		description:
+			'Sections of person_data to return, and only these. A profile costs 1 credit (7 with Enrich Live, 0 with Preview) plus the extras noted.',
 	},
 	{
 		displayName: 'Min Similarity Score',
@@ -126,7 +127,7 @@ export const nodeProperties: INodeProperties[] = [
 		displayName: 'Options',
 		name: 'options',
 		type: 'collection',
-		placeholder: 'Add Option',
+		placeholder: 'Add option',
 		default: {},
 		options: [
 			{
@@ -144,7 +145,7 @@ export const nodeProperties: INodeProperties[] = [
 				typeOptions: { minValue: 1, maxValue: 2 },
 				default: 2,
 				description:
-					'How many requests may be waiting for an answer at the same time (1 or 2). 2 hides latency; more could send extra requests after credits run out.',
+					'How many requests may wait for an answer at once (1 or 2). More could send extra requests after credits run out.',
 			},
 			{
 				displayName: 'Extra Field Paths',
@@ -176,7 +177,7 @@ export const nodeProperties: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 0, maxValue: 10 },
 				default: 4,
-				description: 'How many times a request is sent again after a rate limit, server error or dropped connection',
+				description: 'How many times a request is sent again after a rate limit, server error, dropped connection or timeout',
 			},
 			{
 				displayName: 'On No Match',
@@ -188,7 +189,7 @@ export const nodeProperties: INodeProperties[] = [
 					{ name: 'Skip', value: 'skip', description: 'Output nothing for the input' },
 				],
 				default: 'emitItem',
-				description: 'What an input whose identifier matched nobody yields',
+				description: 'What to output when no person matches an input',
 			},
 			{
 				displayName: 'Preview',

@@ -1,6 +1,5 @@
 // Draws benchmark results as a PNG line chart with nothing but Node built-ins, so the bench
 // scripts can publish a picture without adding a charting dependency to the package.
-// Usage: node test/bench/chart.js results.json out.png
 const fs = require('node:fs');
 const zlib = require('node:zlib');
 
@@ -383,12 +382,3 @@ function renderChartPng(data, outputFile) {
 
 module.exports = { renderChartPng };
 
-if (require.main === module) {
-	const [input, output] = process.argv.slice(2);
-	if (!input || !output) {
-		console.error('usage: node test/bench/chart.js results.json out.png');
-		process.exit(1);
-	}
-	renderChartPng(JSON.parse(fs.readFileSync(input, 'utf8')), output);
-	console.log(`wrote ${output}`);
-}

@@ -1,6 +1,7 @@
 // CPU and memory of the node's own work, without the network: planning (normalise, dedupe,
 // batch) and mapping (join, select, output items, pairing) over answers served from memory,
-// each with a full person_data (every section). Run with `npm run bench:cpu`.
+// each with a full person_data (every section). `npm run bench` runs it; alone:
+// `npm run build && node --expose-gc test/bench/planning-mapping.js`.
 const { planRequests, normaliseProfileUrl } = require('../../dist/nodes/CrustdataPersonEnrich/requestPlanning');
 const { indexAnswers, joinResults, toOutputItems } = require('../../dist/nodes/CrustdataPersonEnrich/resultMapping');
 const { buildPerson } = require('../sandbox/dataset');
@@ -65,7 +66,7 @@ const rows = results.map(
 	(r) => `| ${r.count.toLocaleString('en-US')} | ${r.medianMs.toFixed(2)} | ${r.msPer1000.toFixed(2)} | ${r.peakHeapMb.toFixed(1)} | ${r.rounds} |`,
 );
 const table = [
-	'| inputs | median ms (plan + map) | ms per 1,000 items | heap growth during a run (MiB) | rounds |',
+	'| inputs | median ms (plan + map) | ms per 1,000 items | heap held after a run (MiB) | rounds |',
 	'|---|---|---|---|---|',
 	...rows,
 ].join('\n');

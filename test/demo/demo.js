@@ -5,7 +5,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const { startSandbox } = require('../sandbox/server');
-const { createInstance, ensureN8n, executeWorkflow, importFixtures, sandboxCredential } = require('../e2e/n8nHost');
+const { PINNED_VERSION, createInstance, ensureN8n, executeWorkflow, importFixtures, sandboxCredential } = require('../e2e/n8nHost');
 
 const SAMPLE = path.join(__dirname, 'sample-profile-urls.csv');
 const OUTPUT_DIR = path.resolve(__dirname, '../../demo-output');
@@ -66,11 +66,11 @@ function enrichedRows(items, input) {
 
 async function main() {
 	const apiKey = process.env.CRUSTDATA_API_KEY;
-	const n8n = ensureN8n('2.8.4');
+	const n8n = ensureN8n(PINNED_VERSION);
 	const sandbox = apiKey ? undefined : await startSandbox({ latencyMs: 150 });
 	try {
 		const input = readCsv(SAMPLE);
-		const instance = createInstance(n8n, 'demo');
+		const instance = await createInstance(n8n, 'demo');
 		const workflowsDir = path.join(instance.userFolder, 'workflows');
 		fs.mkdirSync(workflowsDir);
 		fs.writeFileSync(path.join(workflowsDir, 'demo.json'), JSON.stringify(demoWorkflow(input)));

@@ -8,13 +8,23 @@ const { after, before, describe, it } = require('node:test');
 const { chromium } = require('playwright-core');
 
 const { startSandbox } = require('../sandbox/server');
-const { createInstance, debianProgram, ensureN8n, freePort, importFixtures, sandboxCredential, startN8n } = require('./n8nHost');
+const {
+	E2E_VERSION: VERSION,
+	PINNED_VERSION,
+	createInstance,
+	debianProgram,
+	ensureN8n,
+	freePort,
+	importFixtures,
+	sandboxCredential,
+	startN8n,
+	waitFor,
+} = require('./n8nHost');
 
-const VERSION = process.env.N8N_E2E_VERSION ?? '2.8.4';
 // Every run saves its screenshots under .e2e/; UPDATE_SCREENSHOTS=1 refreshes the README's in docs/.
 const SCREENSHOTS = path.resolve(__dirname, '../..', process.env.UPDATE_SCREENSHOTS ? 'docs/screenshots' : '.e2e/screenshots');
-// Only the version the README describes writes the README's screenshots.
-const WRITES_SCREENSHOTS = VERSION === '2.8.4';
+// Screenshots come from the version the README describes.
+const WRITES_SCREENSHOTS = VERSION === PINNED_VERSION;
 const OWNER = { email: 'owner@example.com', firstName: 'Ada', lastName: 'Owner', password: 'Sandbox-Owner-1' };
 // The flags Chromium needs as root in a closed network.
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -27,7 +37,7 @@ let page;
 before(async () => {
 	sandbox = await startSandbox({ latencyMs: 150 });
 	const port = await freePort();
-	const instance = createInstance(ensureN8n(VERSION), 'browser', { N8N_LISTEN_ADDRESS: '127.0.0.1', N8N_PORT: String(port) });
+	const instance = await createInstance(ensureN8n(VERSION), 'browser', { N8N_LISTEN_ADDRESS: '127.0.0.1', N8N_PORT: String(port) });
 	const workflowsDir = path.join(instance.userFolder, 'workflows');
 	fs.mkdirSync(workflowsDir);
 	for (const file of ['examples/csv-in-csv-out.json', 'test/e2e/workflows/profile-urls.json']) {
@@ -36,12 +46,8 @@ before(async () => {
 	await importFixtures(instance, [sandboxCredential('CrustdataCred001', 'Crustdata sandbox', sandbox.url, sandbox.apiKey)], workflowsDir);
 	n8n = startN8n(instance, ['start']);
 	const baseURL = `http://127.0.0.1:${port}`;
-	const deadline = Date.now() + 90_000;
 	// Readiness answers before the REST routes exist: wait for the settings the editor loads first.
-	while (!(await fetch(`${baseURL}/rest/settings`).then((r) => r.ok).catch(() => false))) {
-		if (Date.now() > deadline) throw new Error(`n8n did not start:\n${n8n.output.text}`);
-		await new Promise((resolve) => setTimeout(resolve, 500));
-	}
+	await waitFor('the n8n REST API', () => fetch(`${baseURL}/rest/settings`).then((response) => response.ok));
 	const setup = await fetch(`${baseURL}/rest/owner/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(OWNER) });
 	assert.equal(setup.status, 200, await setup.text());
 

@@ -6,9 +6,8 @@ const path = require('node:path');
 const { after, before, describe, it } = require('node:test');
 
 const { startSandbox, DEFAULT_OPTIONS } = require('../sandbox/server');
-const { createInstance, ensureN8n, executeWorkflow, importFixtures, sandboxCredential } = require('./n8nHost');
+const { E2E_VERSION: VERSION, createInstance, ensureN8n, executeWorkflow, importFixtures, sandboxCredential } = require('./n8nHost');
 
-const VERSION = process.env.N8N_E2E_VERSION ?? '2.8.4';
 const WRONG_KEY = `wrong-key-${process.pid}-e2e`;
 const url = (slug) => `https://www.linkedin.com/in/${slug}`;
 
@@ -17,7 +16,7 @@ let instance;
 
 before(async () => {
 	sandbox = await startSandbox();
-	instance = createInstance(ensureN8n(VERSION), 'execute');
+	instance = await createInstance(ensureN8n(VERSION), 'execute');
 	await importFixtures(
 		instance,
 		[
@@ -122,8 +121,11 @@ describe(`n8n ${VERSION}`, () => {
 	});
 
 	it('a rate-limited run completes with no error items', async () => {
-		const { code, run: result, requests } = await run('E2eRateLimited01', { rateLimit: { limit: 2, windowMs: 1_500 } });
+		const window = { limit: 2, windowMs: 1_500 };
+		const { code, run: result, requests } = await run('E2eRateLimited01', { rateLimit: window });
 		assert.equal(code, 0);
+		const accepted = requests.filter((request) => request.status === 200);
+		assert.ok(accepted[2].at - accepted[0].at >= window.windowMs - 50, 'the third request waited for the window');
 		const items = outputOf(result.data.resultData.runData, 'Crustdata Person Enrich');
 		assert.equal(items.length, 100);
 		assert.ok(items.every((item) => item.json.match_status === 'matched'));

@@ -1,20 +1,22 @@
 // `npm run n8n`: the pinned n8n on http://127.0.0.1:5678 with this package, a running sandbox,
-// a sandbox credential and the example workflows, so anyone can try the node without an API key.
+// a sandbox credential, the example workflows and a sample run, so anyone can try the node
+// without an API key.
+const fs = require('node:fs');
 const path = require('node:path');
 
 const { startSandbox } = require('../sandbox/server');
-const { createInstance, ensureN8n, importFixtures, sandboxCredential, startN8n } = require('./n8nHost');
+const { PINNED_VERSION, createInstance, ensureN8n, importFixtures, prepareExamples, sandboxCredential, startN8n } = require('./n8nHost');
 
 const PORT = process.env.N8N_PORT ?? '5678';
 
 async function main() {
 	const sandbox = await startSandbox({ latencyMs: 150 });
-	const instance = createInstance(ensureN8n('2.8.4'), 'editor', { N8N_LISTEN_ADDRESS: '127.0.0.1', N8N_PORT: PORT }, { keep: true });
-	await importFixtures(
-		instance,
-		[sandboxCredential('CrustdataCred001', 'Crustdata sandbox', sandbox.url, sandbox.apiKey)],
-		path.join(__dirname, 'workflows'),
-	);
+	const instance = await createInstance(ensureN8n(PINNED_VERSION), 'editor', { N8N_LISTEN_ADDRESS: '127.0.0.1', N8N_PORT: PORT }, { keep: true });
+	// The examples, plus a workflow with its input rows built in, to run at once.
+	const { filesDir, workflowsDir } = prepareExamples(instance);
+	fs.copyFileSync(path.join(__dirname, 'workflows', 'profile-urls.json'), path.join(workflowsDir, 'profile-urls.json'));
+	fs.copyFileSync(path.join(__dirname, '..', 'demo', 'sample-profile-urls.csv'), path.join(filesDir, 'leads.csv'));
+	await importFixtures(instance, [sandboxCredential('CrustdataCred001', 'Crustdata sandbox', sandbox.url, sandbox.apiKey)], workflowsDir);
 	const n8n = startN8n(instance, ['start']);
 	n8n.child.stdout.pipe(process.stdout);
 	n8n.child.stderr.pipe(process.stderr);

@@ -7,13 +7,22 @@ const path = require('node:path');
 const { after, before, describe, it } = require('node:test');
 
 const { startSandbox } = require('../sandbox/server');
-const { callWebhook, createInstance, ensureN8n, executeWorkflow, freePort, importFixtures, runN8n, sandboxCredential, startN8n } = require('./n8nHost');
+const {
+	E2E_VERSION: VERSION,
+	callWebhook,
+	createInstance,
+	ensureN8n,
+	executeWorkflow,
+	freePort,
+	importFixtures,
+	prepareExamples,
+	runN8n,
+	sandboxCredential,
+	startN8n,
+} = require('./n8nHost');
 
-const VERSION = process.env.N8N_E2E_VERSION ?? '2.8.4';
 const EXAMPLES = path.resolve(__dirname, '../../examples');
 const SAMPLE_CSV = path.resolve(__dirname, '../demo/sample-profile-urls.csv');
-// Where the CSV example reads and writes, as in n8n's Docker image.
-const EXAMPLE_FILES_DIR = '/home/node/.n8n-files';
 
 let sandbox;
 let instance;
@@ -24,18 +33,10 @@ let port;
 before(async () => {
 	sandbox = await startSandbox({ rateLimit: null });
 	port = await freePort();
-	instance = createInstance(ensureN8n(VERSION), 'examples', { N8N_LISTEN_ADDRESS: '127.0.0.1', N8N_PORT: String(port) });
-	filesDir = path.join(instance.userFolder, 'n8n-files');
-	fs.mkdirSync(filesDir);
-	instance.env.N8N_RESTRICT_FILE_ACCESS_TO = filesDir;
-	// The examples as shipped, with the CSV example's folder moved to this instance's files folder.
-	const workflowsDir = path.join(instance.userFolder, 'examples');
-	fs.mkdirSync(workflowsDir);
-	for (const file of fs.readdirSync(EXAMPLES)) {
-		const text = fs.readFileSync(path.join(EXAMPLES, file), 'utf8').replaceAll(EXAMPLE_FILES_DIR, filesDir);
-		fs.writeFileSync(path.join(workflowsDir, file), text);
-	}
-	await importFixtures(instance, [sandboxCredential('CrustdataCred001', 'Crustdata sandbox', sandbox.url, sandbox.apiKey)], workflowsDir);
+	instance = await createInstance(ensureN8n(VERSION), 'examples', { N8N_LISTEN_ADDRESS: '127.0.0.1', N8N_PORT: String(port) });
+	const examples = prepareExamples(instance);
+	filesDir = examples.filesDir;
+	await importFixtures(instance, [sandboxCredential('CrustdataCred001', 'Crustdata sandbox', sandbox.url, sandbox.apiKey)], examples.workflowsDir);
 });
 
 after(async () => {

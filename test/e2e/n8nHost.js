@@ -11,6 +11,14 @@ const ROOT = path.resolve(__dirname, '../..');
 const HOSTS_DIR = path.join(__dirname, 'hosts');
 const WORK_DIR = path.join(ROOT, '.e2e');
 const PACKAGE_NAME = require(path.join(ROOT, 'package.json')).name;
+const EXAMPLES_DIR = path.join(ROOT, 'examples');
+// Where the CSV example reads and writes: n8n's files folder in its Docker image.
+const EXAMPLE_FILES_DIR = '/home/node/.n8n-files';
+
+/** The n8n the demo, the editor and the benchmark use; the e2e suite runs every version. */
+const PINNED_VERSION = '2.8.4';
+/** The version an e2e suite file runs against (run.js sets it per version). */
+const E2E_VERSION = process.env.N8N_E2E_VERSION ?? PINNED_VERSION;
 
 /** Each n8n version and the Node.js it runs on (n8n 2.36 and later need Node 24). */
 const VERSIONS = {
@@ -85,13 +93,11 @@ function installPackageInto(userFolder) {
 	);
 }
 
-let nextBrokerPort = 5679 + Math.floor(Math.random() * 200) * 2;
-
 /**
  * An n8n user folder with this package freshly installed, and the environment n8n needs for it.
  * The folder starts empty unless `keep` is set (the editor keeps its owner account and runs).
  */
-function createInstance(n8n, name, extraEnv = {}, { keep = false } = {}) {
+async function createInstance(n8n, name, extraEnv = {}, { keep = false } = {}) {
 	const userFolder = path.join(WORK_DIR, 'instances', `${n8n.version}-${name}`);
 	if (!keep) fs.rmSync(userFolder, { recursive: true, force: true });
 	fs.mkdirSync(userFolder, { recursive: true });
@@ -107,11 +113,10 @@ function createInstance(n8n, name, extraEnv = {}, { keep = false } = {}) {
 		N8N_TEMPLATES_ENABLED: 'false',
 		N8N_SECURE_COOKIE: 'false',
 		N8N_LOG_LEVEL: 'info',
-		N8N_RUNNERS_BROKER_PORT: String(nextBrokerPort),
+		N8N_RUNNERS_BROKER_PORT: String(await freePort()),
 		N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
 		...extraEnv,
 	};
-	nextBrokerPort += 2;
 	return { n8n, userFolder, env };
 }
 
@@ -130,17 +135,19 @@ function runN8n(instance, args, { timeoutMs = 180_000 } = {}) {
 			env: instance.env,
 			cwd: instance.userFolder,
 			stdio: ['ignore', stdoutFd, 'pipe'],
+			detached: true,
 		});
 		fs.closeSync(stdoutFd);
 		let stderr = '';
 		child.stderr.on('data', (chunk) => (stderr += chunk));
 		child.on('error', reject);
 		const timer = setTimeout(() => {
-			child.kill('SIGKILL');
+			killGroup(child, 'SIGKILL');
 			reject(new Error(`n8n ${args.join(' ')} did not finish in ${timeoutMs / 1000} s\n${fs.readFileSync(outputFile, 'utf8')}\n${stderr}`));
 		}, timeoutMs);
 		child.on('close', (code) => {
 			clearTimeout(timer);
+			killGroup(child, 'SIGKILL');
 			const stdout = fs.readFileSync(outputFile, 'utf8');
 			fs.rmSync(outputFile, { force: true });
 			resolve({ code, stdout, stderr });
@@ -154,21 +161,40 @@ async function runN8nOrThrow(instance, args) {
 	return result;
 }
 
+/** Signals n8n and the task runner it starts, which it leaves behind when killed alone. */
+function killGroup(child, signal) {
+	try {
+		process.kill(-child.pid, signal);
+	} catch {
+		// The group is already gone.
+	}
+}
+
 /** Starts a long-running n8n process (start, worker); the caller stops it. */
 function startN8n(instance, args, extraEnv = {}) {
 	const child = spawn(instance.n8n.nodeBinary, [instance.n8n.n8nScript, ...args], {
 		env: { ...instance.env, ...extraEnv },
 		cwd: instance.userFolder,
+		detached: true,
 	});
 	const output = { text: '' };
 	child.stdout.on('data', (chunk) => (output.text += chunk));
 	child.stderr.on('data', (chunk) => (output.text += chunk));
+	const stopOnExit = () => killGroup(child, 'SIGKILL');
+	process.once('exit', stopOnExit);
 	const stop = () =>
 		new Promise((resolve) => {
-			if (child.exitCode !== null) return resolve();
-			child.once('close', resolve);
-			child.kill('SIGTERM');
-			setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+			process.off('exit', stopOnExit);
+			if (child.exitCode !== null) {
+				killGroup(child, 'SIGKILL');
+				return resolve();
+			}
+			child.once('close', () => {
+				killGroup(child, 'SIGKILL');
+				resolve();
+			});
+			killGroup(child, 'SIGTERM');
+			setTimeout(() => killGroup(child, 'SIGKILL'), 10_000).unref();
 		});
 	return { child, output, stop };
 }
@@ -208,20 +234,43 @@ function freePort() {
 	});
 }
 
+/** Polls `check` every 500 ms until it returns something truthy, which it then returns. */
+async function waitFor(description, check, timeoutMs = 90_000) {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const result = await check().catch(() => undefined);
+		if (result) return result;
+		if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs / 1000} s waiting for ${description}`);
+		await new Promise((resolve) => setTimeout(resolve, 500));
+	}
+}
+
 /**
  * POSTs `body` to a webhook until n8n has registered it (it answers 404 until then, a few
  * seconds after start) and returns that first real answer.
  */
-async function callWebhook(url, body, timeoutMs = 90_000) {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).catch(
-			() => undefined,
-		);
-		if (response && response.status !== 404) return response;
-		if (Date.now() > deadline) throw new Error(`${url} was not registered within ${timeoutMs / 1000} s`);
-		await new Promise((resolve) => setTimeout(resolve, 500));
+async function callWebhook(url, body) {
+	return await waitFor(`${url} to be registered`, async () => {
+		const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+		return response.status === 404 ? undefined : response;
+	});
+}
+
+/**
+ * The workflows of examples/, ready to import into `instance`: the CSV example's files folder
+ * (n8n's Docker default) becomes this instance's, which n8n is allowed to read and write.
+ */
+function prepareExamples(instance) {
+	const filesDir = path.join(instance.userFolder, 'n8n-files');
+	const workflowsDir = path.join(instance.userFolder, 'examples');
+	fs.mkdirSync(filesDir, { recursive: true });
+	fs.mkdirSync(workflowsDir, { recursive: true });
+	instance.env.N8N_RESTRICT_FILE_ACCESS_TO = filesDir;
+	for (const file of fs.readdirSync(EXAMPLES_DIR)) {
+		const text = fs.readFileSync(path.join(EXAMPLES_DIR, file), 'utf8').replaceAll(EXAMPLE_FILES_DIR, filesDir);
+		fs.writeFileSync(path.join(workflowsDir, file), text);
 	}
+	return { filesDir, workflowsDir };
 }
 
 /** The path of a program from a Debian package, installing the package on first use (CI starts without it). */
@@ -246,6 +295,8 @@ function sandboxCredential(id, name, baseUrl, apiKey) {
 
 module.exports = {
 	VERSIONS,
+	PINNED_VERSION,
+	E2E_VERSION,
 	WORK_DIR,
 	ensureN8n,
 	createInstance,
@@ -256,7 +307,8 @@ module.exports = {
 	sandboxCredential,
 	freePort,
 	callWebhook,
+	waitFor,
+	prepareExamples,
 	debianProgram,
-	parseRun,
 	log,
 };
