@@ -46,9 +46,15 @@ before(async () => {
 	await importFixtures(instance, [sandboxCredential('CrustdataCred001', 'Crustdata sandbox', sandbox.url, sandbox.apiKey)], workflowsDir);
 	n8n = startN8n(instance, ['start']);
 	const baseURL = `http://127.0.0.1:${port}`;
-	// Readiness answers before the REST routes exist: wait for the settings the editor loads first.
-	await waitFor('the n8n REST API', () => fetch(`${baseURL}/rest/settings`).then((response) => response.ok));
-	const setup = await fetch(`${baseURL}/rest/owner/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(OWNER) });
+	// Readiness, and even the settings route, answer before the owner route exists: poll that one.
+	const setup = await waitFor('the owner setup route', async () => {
+		const response = await fetch(`${baseURL}/rest/owner/setup`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify(OWNER),
+		});
+		return response.status === 404 ? undefined : response;
+	});
 	assert.equal(setup.status, 200, await setup.text());
 
 	browser = await chromium.launch({ executablePath: debianProgram('chromium', 'chromium'), args: CHROMIUM_ARGS });
