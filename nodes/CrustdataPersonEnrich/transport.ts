@@ -50,31 +50,35 @@ export class RequestPacer {
 
 	private pausedUntil = 0;
 
-	/** What the server's window has left, as far as its last answer and our later sends tell. */
+	private readonly inFlight = new Set<number>();
+
+	/** What the server's window has left, as far as its answers and our later sends tell. */
 	private serverBudget: { remaining: number; resetAt: number } | undefined;
+
+	/** The request whose answer the budget follows; answers to earlier requests may be older news. */
+	private followedTicket = 0;
+
+	/** The one request sent after the server's window reset, to learn how much the reset freed. */
+	private probeTicket: number | undefined;
+
+	private readonly wakeWaiters: Array<() => void> = [];
 
 	constructor(
 		private readonly maxRequestsPerMinute: number,
 		private readonly clock: Clock,
 	) {}
 
-	/** Resolves when a request may go out; the ticket it returns goes back with `observe`. */
+	/** Resolves when a request may go out; the ticket it returns goes back with `settle`. */
 	async waitForSlot(): Promise<number> {
 		for (;;) {
 			const now = this.clock.now();
 			while (this.sentAt.length > 0 && this.sentAt[0] <= now - WINDOW_MS) this.sentAt.shift();
 			const ownWindowFreeAt =
 				this.sentAt.length >= this.maxRequestsPerMinute ? this.sentAt[0] + WINDOW_MS : now;
-			const serverWindowFreeAt =
-				this.serverBudget && this.serverBudget.remaining <= 0 ? this.serverBudget.resetAt : now;
-			const readyAt = Math.max(ownWindowFreeAt, serverWindowFreeAt, this.pausedUntil);
-			if (readyAt <= now) {
-				this.sentAt.push(now);
-				if (this.serverBudget) this.serverBudget.remaining -= 1;
-				this.sentCount += 1;
-				return this.sentCount;
-			}
-			await this.clock.sleep(readyAt - now);
+			const readyAt = Math.max(ownWindowFreeAt, this.serverWindowFreeAt(now), this.pausedUntil);
+			if (readyAt <= now) return this.send(now);
+			if (readyAt === Infinity) await new Promise<void>((wake) => this.wakeWaiters.push(wake));
+			else await this.clock.sleep(readyAt - now);
 		}
 	}
 
@@ -83,17 +87,45 @@ export class RequestPacer {
 	}
 
 	/**
-	 * Follows `x-ratelimit-remaining` and `x-ratelimit-reset` of the answer to request `ticket`.
-	 * Requests sent after that one reached the server after it, so they are not in its count.
+	 * Takes back the ticket of a request that is over, with its answer's headers when it got
+	 * one, and follows their `x-ratelimit-remaining` and `x-ratelimit-reset`.
 	 */
-	observe(headers: IDataObject, ticket: number): void {
+	settle(ticket: number, headers?: IDataObject): void {
+		if (!this.inFlight.delete(ticket)) return;
+		if (ticket === this.probeTicket) this.probeTicket = undefined;
+		if (headers && ticket > this.followedTicket) this.follow(headers, ticket);
+		for (const wake of this.wakeWaiters.splice(0)) wake();
+	}
+
+	private follow(headers: IDataObject, ticket: number): void {
 		const remaining = numberHeader(headers, 'x-ratelimit-remaining');
 		if (remaining === undefined) return;
-		const reset = numberHeader(headers, 'x-ratelimit-reset') ?? 0;
+		this.followedTicket = ticket;
+		// Requests still on their way may reach the server after this one did, so they count too.
 		this.serverBudget = {
-			remaining: remaining - (this.sentCount - ticket),
-			resetAt: this.clock.now() + reset * 1000,
+			remaining: remaining - this.inFlight.size,
+			resetAt: this.clock.now() + (numberHeader(headers, 'x-ratelimit-reset') ?? 0) * 1000,
 		};
+	}
+
+	private serverWindowFreeAt(now: number): number {
+		const budget = this.serverBudget;
+		if (!budget || budget.remaining > 0) return now;
+		if (now < budget.resetAt) return budget.resetAt;
+		// The reset only promises that the oldest request has left the window, so one request
+		// goes, and its answer tells whether more may follow.
+		return this.probeTicket === undefined ? now : Infinity;
+	}
+
+	private send(now: number): number {
+		const ticket = ++this.sentCount;
+		this.sentAt.push(now);
+		this.inFlight.add(ticket);
+		if (this.serverBudget) {
+			if (this.serverBudget.remaining <= 0) this.probeTicket = ticket;
+			this.serverBudget.remaining -= 1;
+		}
+		return ticket;
 	}
 }
 
@@ -370,16 +402,20 @@ export async function runJobs(
 
 	const attempt = async (job: Job): Promise<void> => {
 		const ticket = await pacer.waitForSlot();
-		if (stopped) return fail(job.identifiers, stopped);
+		if (stopped) {
+			pacer.settle(ticket);
+			return fail(job.identifiers, stopped);
+		}
 		job.attempt += 1;
 		result.stats.requests += 1;
 		let classified: Classified;
 		try {
 			const answer = await send(job.identifiers);
-			pacer.observe(answer.headers, ticket);
+			pacer.settle(ticket, answer.headers);
 			result.stats.creditsUsed += numberHeader(answer.headers, 'x-credits-used') ?? 0;
 			classified = classifyAnswer(answer, job.identifiers, matchType);
 		} catch (error) {
+			pacer.settle(ticket);
 			classified = isCancelled()
 				? stop('The execution was cancelled', 'Run the node again for the remaining items')
 				: { kind: 'transient', reason: connectionProblem(error, pacing.timeoutMs) };

@@ -137,7 +137,10 @@ What limits (a): at most two requests are in flight (more could send extra reque
 run out), so the 4 requests of 100 identifiers take two round trips where the limit counts one,
 and the last window's requests go out in pairs; and each wait for the server's window lasts until
 \`x-ratelimit-reset\`, which the sandbox rounds up to a sixtieth of the window (a whole second on
-Crustdata's real 60 s window), as the real header is rounded.
+Crustdata's real 60 s window), as the real header is rounded, counted from when the answer
+arrives (the server may have counted it a round trip earlier). After that wait one request goes
+alone, since the reset only promises that the oldest request has left, and its answer says
+whether the next may follow.
 
 ## Targets
 

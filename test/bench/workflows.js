@@ -2,25 +2,11 @@
 // workflows: (a) this node, (b) the HTTP Request node with one POST per item and Retry On Fail,
 // (c) Loop Over Items (25) + Aggregate + HTTP Request + Split Out, the hand-built batching that
 // Crustdata's own node asks its users to build.
+const { rowsSource, workflowNode: node } = require('../harness/workflowNodes');
+
 const FIELDS = ['basic_profile', 'social_handles'];
 
-const node = (name, type, typeVersion, x, parameters, extra = {}) => ({
-	id: name.replace(/\W/g, ''),
-	name,
-	type,
-	typeVersion,
-	position: [x, 0],
-	parameters,
-	...extra,
-});
 const to = (target, index = 0) => ({ node: target, type: 'main', index });
-
-function start(rows) {
-	return [
-		node('Start', 'n8n-nodes-base.manualTrigger', 1, 0, {}),
-		node('Sheet', 'n8n-nodes-base.code', 2, 200, { jsCode: `return ${JSON.stringify(rows)}.map((json) => ({ json }));` }),
-	];
-}
 
 /** An HTTP Request node that posts `urlsExpression` to the enrich endpoint, retried by n8n. */
 function httpEnrich(name, x, sandbox, urlsExpression) {
@@ -56,7 +42,7 @@ const VARIANTS = {
 		resultNode: 'Crustdata Person Enrich',
 		build: (id, rows, sandbox, maxRequestsPerMinute) =>
 			workflow(id, `Bench (a) ${rows.length}`, [
-				...start(rows),
+				...rowsSource('Sheet', rows),
 				node('Crustdata Person Enrich', 'n8n-nodes-crustdata-enrich.crustdataPersonEnrich', 1, 400, {
 					profileUrl: '={{ $json.linkedin }}',
 					options: { maxRequestsPerMinute },
@@ -70,7 +56,7 @@ const VARIANTS = {
 		label: 'HTTP Request per item',
 		resultNode: 'HTTP Request',
 		build: (id, rows, sandbox) =>
-			workflow(id, `Bench (b) ${rows.length}`, [...start(rows), httpEnrich('HTTP Request', 400, sandbox, '[$json.linkedin]')], {
+			workflow(id, `Bench (b) ${rows.length}`, [...rowsSource('Sheet', rows), httpEnrich('HTTP Request', 400, sandbox, '[$json.linkedin]')], {
 				Start: { main: [[to('Sheet')]] },
 				Sheet: { main: [[to('HTTP Request')]] },
 			}),
@@ -80,7 +66,7 @@ const VARIANTS = {
 		resultNode: 'Split Out',
 		build: (id, rows, sandbox) =>
 			workflow(id, `Bench (c) ${rows.length}`, [
-				...start(rows),
+				...rowsSource('Sheet', rows),
 				node('Loop Over Items', 'n8n-nodes-base.splitInBatches', 3, 400, { batchSize: 25, options: {} }),
 				node('Aggregate', 'n8n-nodes-base.aggregate', 1, 600, {
 					fieldsToAggregate: { fieldToAggregate: [{ fieldToAggregate: 'linkedin', renameField: true, outputFieldName: 'urls' }] },

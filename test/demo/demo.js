@@ -4,6 +4,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
+const { rowsSource, workflowNode } = require('../harness/workflowNodes');
 const { startSandbox } = require('../sandbox/server');
 const { PINNED_VERSION, createInstance, ensureN8n, executeWorkflow, importFixtures, sandboxCredential } = require('../e2e/n8nHost');
 
@@ -27,7 +28,6 @@ const csvCell = (value) => {
 };
 
 function demoWorkflow(rows) {
-	const node = (name, type, typeVersion, x, parameters, extra = {}) => ({ id: name.replace(/\W/g, ''), name, type, typeVersion, position: [x, 0], parameters, ...extra });
 	const link = (from, to) => ({ [from]: { main: [[{ node: to, type: 'main', index: 0 }]] } });
 	return {
 		id: 'DemoEnrichCrm001',
@@ -35,9 +35,8 @@ function demoWorkflow(rows) {
 		active: false,
 		settings: { executionOrder: 'v1' },
 		nodes: [
-			node('Start', 'n8n-nodes-base.manualTrigger', 1, 0, {}),
-			node('CRM Export', 'n8n-nodes-base.code', 2, 220, { jsCode: `return ${JSON.stringify(rows)}.map((json) => ({ json }));` }),
-			node(ENRICH_NODE, 'n8n-nodes-crustdata-enrich.crustdataPersonEnrich', 1, 440, { profileUrl: '={{ $json.linkedin_url }}', options: {} }, {
+			...rowsSource('CRM Export', rows),
+			workflowNode(ENRICH_NODE, 'n8n-nodes-crustdata-enrich.crustdataPersonEnrich', 1, 440, { profileUrl: '={{ $json.linkedin_url }}', options: {} }, {
 				credentials: { crustdataEnrichApi: { id: 'CrustdataCred001', name: 'Crustdata' } },
 				onError: 'continueRegularOutput',
 			}),

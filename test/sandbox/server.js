@@ -8,6 +8,8 @@
 const http = require('node:http');
 const dataset = require('./dataset');
 
+const { mulberry32 } = dataset;
+
 const DEFAULT_SANDBOX_KEY = 'sandbox-key';
 const UNLIMITED_RATE = 1000000;
 const UNLIMITED_CREDITS = 1000000;
@@ -52,17 +54,6 @@ const DEFAULT_OPTIONS = Object.freeze({
 });
 
 const OPTION_KEYS = Object.keys(DEFAULT_OPTIONS).concat(['port']);
-
-function mulberry32(seed) {
-	let a = seed >>> 0;
-	return function next() {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 function errorBody(type, message, metadata) {
 	return { error: { type, message, metadata: metadata === undefined ? [] : metadata } };

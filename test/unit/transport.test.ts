@@ -152,27 +152,74 @@ describe('RequestPacer', () => {
 		expect(sentAt[39]).toBe(120_000);
 	});
 
+	const left = (remaining: number, resetSeconds: number) => ({
+		'x-ratelimit-remaining': String(remaining),
+		'x-ratelimit-reset': String(resetSeconds),
+	});
+
 	it('waits for the reset when the server says nothing is left', async () => {
 		const clock = virtualClock();
 		const pacer = new RequestPacer(100, clock);
 		const ticket = await pacer.waitForSlot();
-		pacer.observe({ 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '2' }, ticket);
+		pacer.settle(ticket, left(0, 2));
 		const next = await pacer.waitForSlot();
 		expect(clock.now()).toBe(2000);
-		pacer.observe({ 'x-ratelimit-remaining': '4', 'x-ratelimit-reset': '2' }, next);
+		pacer.settle(next, left(4, 2));
 		await pacer.waitForSlot();
 		expect(clock.now()).toBe(2000);
 	});
 
-	it('counts requests sent after the answered one against what the server said was left', async () => {
+	it('counts requests still on their way against what the server said was left', async () => {
 		const clock = virtualClock();
 		const pacer = new RequestPacer(100, clock);
 		const first = await pacer.waitForSlot();
 		await pacer.waitForSlot();
-		// The answer to the first request: 1 left, but the second request has taken it.
-		pacer.observe({ 'x-ratelimit-remaining': '1', 'x-ratelimit-reset': '3' }, first);
+		// The answer to the first request: 1 left, but the second request may take it.
+		pacer.settle(first, left(1, 3));
 		await pacer.waitForSlot();
 		expect(clock.now()).toBe(3000);
+	});
+
+	it('sends one request when the window resets, and the next only once its answer says there is room', async () => {
+		const clock = virtualClock();
+		const pacer = new RequestPacer(100, clock);
+		pacer.settle(await pacer.waitForSlot(), left(0, 2));
+		const grantedAt: number[] = [];
+		const waiting = [1, 2].map(async () => {
+			const ticket = await pacer.waitForSlot();
+			grantedAt.push(clock.now());
+			return ticket;
+		});
+		const probe = await Promise.race(waiting);
+		await sleep(0);
+		expect(grantedAt).toEqual([2000]);
+		// Only the oldest request left the window; the next leaves half a second later.
+		pacer.settle(probe, left(0, 0.5));
+		await Promise.all(waiting);
+		expect(grantedAt).toEqual([2000, 2500]);
+	});
+
+	it('lets a request go after the reset when the one sent to probe it got no answer', async () => {
+		const clock = virtualClock();
+		const pacer = new RequestPacer(100, clock);
+		pacer.settle(await pacer.waitForSlot(), left(0, 2));
+		const probe = await pacer.waitForSlot();
+		const next = pacer.waitForSlot();
+		pacer.settle(probe);
+		await next;
+		expect(clock.now()).toBe(2000);
+	});
+
+	it('follows the answer to the latest request, not an older one that comes back after it', async () => {
+		const clock = virtualClock();
+		const pacer = new RequestPacer(100, clock);
+		const older = await pacer.waitForSlot();
+		const newer = await pacer.waitForSlot();
+		pacer.settle(newer, left(0, 4));
+		// The older request reached the server first, before the newer one took the last place.
+		pacer.settle(older, left(1, 4));
+		await pacer.waitForSlot();
+		expect(clock.now()).toBe(4000);
 	});
 });
 
