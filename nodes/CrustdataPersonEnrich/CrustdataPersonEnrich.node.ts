@@ -41,7 +41,7 @@ export class CrustdataPersonEnrich implements INodeType {
 
 		const { entries, failures, stats } = await sendEnrichRequests(this, plan.batches, settings, matchType, {
 			failFast: !continueOnFail,
-			failsInput: (entry) => failsInput(entry, settings, matchType),
+			failsInput: (entry) => failsInput(entry, settings),
 		});
 		const answers = indexAnswers(entries, normaliserFor(settings.identifierType));
 		const outcomes = joinResults(plan.inputs, answers, failures, settings, matchType);

@@ -82,7 +82,7 @@ export function resultsForEntry(
 				match_status: status,
 				confidence_score: match.confidence_score ?? null,
 				person_data: match.person_data ?? null,
-				...(settings.simplify ? { person: match.person_data ? { ...simplifyPerson(match.person_data) } : null } : {}),
+				...(settings.simplify ? { person: match.person_data ? simplifyPerson(match.person_data) : null } : {}),
 			})),
 		};
 	}
@@ -186,9 +186,12 @@ export function toOutputItems(
 	});
 }
 
-/** Whether an answer will fail its input, so a node that stops on errors can stop sending. */
-export function failsInput(entry: ApiEntry, settings: EnrichSettings, matchType: string): boolean {
-	return 'failure' in resultsForEntry(entry.matched_on, entry, settings, matchType);
+/**
+ * Whether an answer will fail its input (no match under On No Match = Error), so a node that
+ * stops on errors can stop sending. The same test as `resultsForEntry`, without building results.
+ */
+export function failsInput(entry: ApiEntry, settings: EnrichSettings): boolean {
+	return settings.onNoMatch === 'error' && statusOf(entry, selectMatches(entry.matches ?? [], settings)) !== 'matched';
 }
 
 const count = (value: number, one: string, many = `${one}s`) =>

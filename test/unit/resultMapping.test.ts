@@ -3,6 +3,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { normaliseProfileUrl, planRequests } from '../../nodes/CrustdataPersonEnrich/requestPlanning';
 import {
+	failsInput,
 	indexAnswers,
 	joinResults,
 	summariseRun,
@@ -115,6 +116,32 @@ describe('resultsForEntry', () => {
 		const entry: ApiEntry = { matched_on: 'a@b.io', matches: [{ confidence_score: 0.3, person_data: person(1) }] };
 		const settings = settingsWith({ identifierType: 'businessEmail', minSimilarityScore: 0.5 });
 		expect(resultsForEntry('a@b.io', entry, settings, 'business_email')).toHaveProperty('results.0.match_status', 'not_found');
+	});
+});
+
+describe('failsInput', () => {
+	const entries: Record<string, ApiEntry> = {
+		matched: matched('a', 1),
+		'not found': { matched_on: url('nobody'), matches: [] },
+		redacted: { matched_on: url('gone'), match_status: 'redacted', matches: [] },
+		'below the threshold': { matched_on: url('low'), matches: [{ confidence_score: 0.3, person_data: person(2) }] },
+	};
+	const settingsCases = (['emitItem', 'skip', 'error'] as const).flatMap((onNoMatch) => [
+		settingsWith({ onNoMatch }),
+		settingsWith({ onNoMatch, identifierType: 'businessEmail', minSimilarityScore: 0.5 }),
+	]);
+
+	it.each(Object.entries(entries))('agrees with resultsForEntry on whether %s fails its input', (_, entry) => {
+		for (const settings of settingsCases) {
+			const failsWhenMapped = 'failure' in resultsForEntry(entry.matched_on, entry, settings, URL_TYPE);
+			expect(failsInput(entry, settings)).toBe(failsWhenMapped);
+		}
+	});
+
+	it('fails only unmatched inputs, and only under On No Match = Error', () => {
+		const error = settingsWith({ onNoMatch: 'error' });
+		expect(Object.values(entries).map((entry) => failsInput(entry, error))).toEqual([false, true, true, false]);
+		expect(Object.values(entries).some((entry) => failsInput(entry, settingsWith({})))).toBe(false);
 	});
 });
 
