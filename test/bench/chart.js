@@ -170,11 +170,7 @@ function decimalsOf(v) {
 }
 
 /** 1234.5 → "1,234.5": fixed decimals, thousands separated with commas. */
-function formatNumber(v, decimals) {
-	const [whole, fraction] = v.toFixed(decimals).split('.');
-	const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-	return fraction ? `${grouped}.${fraction}` : grouped;
-}
+const formatNumber = (v, decimals) => v.toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
 
 /** Where `value` falls along the axis, from 0 at its minimum to 1 at its maximum. */
 function fractionOf(axis, value) {
@@ -267,24 +263,12 @@ function validate(data) {
 	}
 }
 
-const CRC_TABLE = Uint32Array.from({ length: 256 }, (_, n) => {
-	let c = n;
-	for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-	return c >>> 0;
-});
-
-function crc32(bytes) {
-	let c = 0xffffffff;
-	for (const b of bytes) c = CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
-	return (c ^ 0xffffffff) >>> 0;
-}
-
 function pngChunk(type, body) {
 	const typed = Buffer.concat([Buffer.from(type, 'ascii'), body]);
 	const length = Buffer.alloc(4);
 	length.writeUInt32BE(body.length);
 	const crc = Buffer.alloc(4);
-	crc.writeUInt32BE(crc32(typed));
+	crc.writeUInt32BE(zlib.crc32(typed));
 	return Buffer.concat([length, typed, crc]);
 }
 

@@ -2,7 +2,7 @@
 // batch) and mapping (join, select, output items, pairing) over answers served from memory,
 // each with a full person_data (every section). `npm run bench` runs it; alone:
 // `npm run build && node --expose-gc test/bench/planning-mapping.js`.
-const { planRequests, normaliseProfileUrl } = require('../../dist/nodes/CrustdataPersonEnrich/requestPlanning');
+const { MATCH_TYPE, planRequests, normaliseProfileUrl } = require('../../dist/nodes/CrustdataPersonEnrich/requestPlanning');
 const { indexAnswers, joinResults, toOutputItems } = require('../../dist/nodes/CrustdataPersonEnrich/resultMapping');
 const { buildPerson } = require('../sandbox/dataset');
 
@@ -15,7 +15,6 @@ const SETTINGS = readSettings({
 		({ operation: 'enrich', identifierType: 'profileUrl', fields: ['basic_profile', 'social_handles'] })[name] ?? fallback,
 });
 const NODE = { id: 'bench', name: 'Crustdata Person Enrich', type: 'crustdataPersonEnrich', typeVersion: 1, position: [0, 0], parameters: {} };
-const MATCH_TYPE = 'professional_network_profile_url';
 
 /** Inputs as a sheet gives them: 10 % repeat an earlier person in another spelling. */
 function inputsOf(count) {
@@ -28,20 +27,20 @@ function inputsOf(count) {
 /** The API's answers for every batch, built before the clock starts. */
 function answersFor(batches) {
 	return batches.map((batch) =>
-		batch.map((matched_on) => ({ matched_on, match_type: MATCH_TYPE, matches: [{ confidence_score: 1, person_data: buildPerson(matched_on) }] })),
+		batch.map((matched_on) => ({ matched_on, match_type: MATCH_TYPE.profileUrl, matches: [{ confidence_score: 1, person_data: buildPerson(matched_on) }] })),
 	);
 }
 
 function runOnce(inputs, answerBatches) {
-	const plan = planRequests(inputs, 'profileUrl', 25);
+	const plan = planRequests(inputs, SETTINGS.identifierType, SETTINGS.batchSize);
 	const answers = indexAnswers(answerBatches.flat(), normaliseProfileUrl);
-	const outcomes = joinResults(plan.inputs, answers, new Map(), SETTINGS, MATCH_TYPE);
+	const outcomes = joinResults(plan.inputs, answers, new Map(), SETTINGS, MATCH_TYPE.profileUrl);
 	return toOutputItems(outcomes, NODE, true);
 }
 
 function measure(count) {
 	const inputs = inputsOf(count);
-	const answerBatches = answersFor(planRequests(inputs, 'profileUrl', 25).batches);
+	const answerBatches = answersFor(planRequests(inputs, SETTINGS.identifierType, SETTINGS.batchSize).batches);
 	for (let i = 0; i < 3; i++) runOnce(inputs, answerBatches); // warm-up
 	const rounds = Math.max(5, Math.round(50_000 / count));
 	const times = [];

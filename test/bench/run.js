@@ -4,6 +4,7 @@
 // Writes BENCHMARKS.md and docs/benchmarks.png.
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
 
 const { startSandbox } = require('../sandbox/server');
@@ -25,8 +26,16 @@ function sheet(unique) {
 	return [...urls, ...duplicates].map((linkedin, row) => ({ row, linkedin }));
 }
 
-/** The ideal: ceil(unique / 25) requests, 15 per window, plus one round trip. */
-const limitMs = (unique) => (Math.ceil(Math.ceil(unique / 25) / LIMIT) - 1) * WINDOW_MS + LATENCY_MS;
+/** Full windows to wait through: ceil(unique / 25) requests, 15 per window. */
+const windowsWaited = (unique) => Math.ceil(Math.ceil(unique / 25) / LIMIT) - 1;
+
+/** The ideal: the windows waited, plus one round trip. */
+const limitMs = (unique) => windowsWaited(unique) * WINDOW_MS + LATENCY_MS;
+
+/** Every run: each variant at each of its sizes, with its sheet and workflow id. */
+const CASES = Object.entries(SIZES).flatMap(([variant, sizes]) =>
+	sizes.map((unique) => ({ variant, unique, rows: sheet(unique), id: `Bench${variant.toUpperCase()}${String(unique).padStart(11, '0')}` })),
+);
 
 /** Input rows that got an enriched record, from each variant's output. */
 function enrichedRows(variant, runData, rows) {
@@ -41,9 +50,7 @@ function enrichedRows(variant, runData, rows) {
 	return rows.filter((row) => matchedUrls.has(row.linkedin)).length;
 }
 
-async function measure(instance, sandbox, variant, unique) {
-	const rows = sheet(unique);
-	const id = `Bench${variant.toUpperCase()}${String(unique).padStart(11, '0')}`;
+async function measure(instance, sandbox, { variant, unique, rows, id }) {
 	sandbox.reset();
 	const started = Date.now();
 	const { code, run } = await executeWorkflow(instance, id);
@@ -60,7 +67,7 @@ async function measure(instance, sandbox, variant, unique) {
 		rateLimited: requests.filter((request) => request.status === 429).length,
 		enriched,
 		failedOrLost: rows.length - enriched,
-		credits: Math.round(requests.reduce((sum, request) => sum + request.creditsUsed, 0) * 100) / 100,
+		credits: Math.round(sandbox.creditsUsed * 100) / 100,
 		enrichMs: last - first + LATENCY_MS,
 		totalMs,
 		workflowFailed: code !== 0,
@@ -82,36 +89,35 @@ function speedup(peer, ours) {
 }
 
 function report(results, cpuTable) {
-	const ours = (unique) => results.find((r) => r.variant === 'a' && r.unique === unique);
+	const at = (variant, unique) => results.find((r) => r.variant === variant && r.unique === unique);
+	const aRuns = results.filter((r) => r.variant === 'a');
 	const rows = results.map((r) => {
 		const versus =
 			r.variant === 'a'
 				? `${(r.enrichMs / r.limitMs).toFixed(2)} × limit`
 				: r.failedOrLost > 0
 					? 'never finishes'
-					: `${(r.enrichMs / ours(r.unique).enrichMs).toFixed(1)} × ours`;
+					: `${(r.enrichMs / at('a', r.unique).enrichMs).toFixed(1)} × ours`;
 		return `| (${r.variant}) ${VARIANTS[r.variant].label} | ${r.unique.toLocaleString('en-US')} | ${r.requests} | ${r.rateLimited} | ${r.enriched} / ${r.inputs} | ${r.failedOrLost}${r.workflowFailed ? ' (workflow failed)' : ''} | ${r.credits} | ${seconds(r.enrichMs)} | ${seconds(r.totalMs)} | ${seconds(r.limitMs)} | ${versus} |`;
 	});
-	const at = (variant, unique) => results.find((r) => r.variant === variant && r.unique === unique);
 	const a1000 = at('a', 1_000);
 	const a500 = at('a', 500);
 	const targets = [
-		`(a) lost or failed items: ${results.filter((r) => r.variant === 'a').reduce((sum, r) => sum + r.failedOrLost, 0)} (target 0)`,
-		`(a) 429s: ${results.filter((r) => r.variant === 'a').reduce((sum, r) => sum + r.rateLimited, 0)} (target 0)`,
+		`(a) lost or failed items: ${aRuns.reduce((sum, r) => sum + r.failedOrLost, 0)} (target 0)`,
+		`(a) 429s: ${aRuns.reduce((sum, r) => sum + r.rateLimited, 0)} (target 0)`,
 		`(a) at 1,000: ${(a1000.enrichMs / a1000.limitMs).toFixed(2)} × the limit (target at most 1.10)`,
-		`(a) credits equal unique matched identifiers: ${results.filter((r) => r.variant === 'a').every((r) => r.credits === r.unique) ? 'yes' : 'no'} (duplicates never billed twice)`,
+		`(a) credits equal unique matched identifiers: ${aRuns.every((r) => r.credits === r.unique) ? 'yes' : 'no'} (duplicates never billed twice)`,
 		speedup(at('b', 500), a500),
 		`(c) at 500: ${at('c', 500).requests} requests against (a)'s ${a500.requests} (target: (a) fewer)`,
 	];
-	const realMinutes = (unique) => Math.ceil(Math.ceil(unique / 25) / LIMIT) - 1;
 	// Scaling the window scales every wait; the ratio to the limit carries over to a 60 s window.
 	const inRealTime = (r) => {
-		const realSeconds = (r.enrichMs / r.limitMs) * (realMinutes(r.unique) * 60 + LATENCY_MS / 1000);
+		const realSeconds = (r.enrichMs / r.limitMs) * (windowsWaited(r.unique) * 60 + LATENCY_MS / 1000);
 		return realSeconds < 60 ? `${realSeconds.toFixed(1)} s` : `${(realSeconds / 60).toFixed(1)} min`;
 	};
 	return `# Benchmarks
 
-Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)} (2 cores, Node ${process.version}), in real n8n 2.8.4
+Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)} (${os.cpus().length} cores, Node ${process.version}), in real n8n ${PINNED_VERSION}
 (\`n8n execute\`), against the bundled sandbox: 150 ms latency, Crustdata's sliding window of
 ${LIMIT} requests, **time-scaled ${SCALE}×: the window is ${WINDOW_MS / 1000} s instead of 60 s**. Inputs are
 unique LinkedIn URLs plus 10 % exact duplicates. (a) runs with defaults and Max Requests Per
@@ -121,11 +127,8 @@ Minute matched to the scaled window (${LIMIT * SCALE}).
 - **enriched**: input rows that got a matched record; **failed or lost**: the rest (every URL exists in the sandbox).
 - **enrich time**: from the first request to the last answer; **n8n time**: the whole \`n8n execute\`, start-up included.
 - **limit**: ceil(unique / 25) requests paced ${LIMIT} per window, plus one round trip. In real minutes (60 s window)
-  the limit is ${[100, 500, 1000, 5000].map((u) => `${realMinutes(u)} min at ${u.toLocaleString('en-US')}`).join(', ')}, plus a round trip.
-- **(a) in real time** (its ratio to the limit applied to the real limit): ${results
-		.filter((r) => r.variant === 'a')
-		.map((r) => `${inRealTime(r)} at ${r.unique.toLocaleString('en-US')}`)
-		.join(', ')}.
+  the limit is ${SIZES.a.map((u) => `${windowsWaited(u)} min at ${u.toLocaleString('en-US')}`).join(', ')}, plus a round trip.
+- **(a) in real time** (its ratio to the limit applied to the real limit): ${aRuns.map((r) => `${inRealTime(r)} at ${r.unique.toLocaleString('en-US')}`).join(', ')}.
 
 | workflow | unique | requests | 429s | enriched | failed or lost | credits | enrich time (s) | n8n time (s) | limit (s) | ratio |
 |---|---|---|---|---|---|---|---|---|---|---|
@@ -164,20 +167,15 @@ async function main() {
 		const instance = await createInstance(n8n, 'bench');
 		const workflowsDir = path.join(instance.userFolder, 'workflows');
 		fs.mkdirSync(workflowsDir);
-		for (const [variant, sizes] of Object.entries(SIZES)) {
-			for (const unique of sizes) {
-				const id = `Bench${variant.toUpperCase()}${String(unique).padStart(11, '0')}`;
-				const workflow = VARIANTS[variant].build(id, sheet(unique), sandbox, LIMIT * SCALE);
-				fs.writeFileSync(path.join(workflowsDir, `${id}.json`), JSON.stringify(workflow));
-			}
+		for (const { variant, rows, id } of CASES) {
+			const workflow = VARIANTS[variant].build(id, rows, sandbox, LIMIT * SCALE);
+			fs.writeFileSync(path.join(workflowsDir, `${id}.json`), JSON.stringify(workflow));
 		}
 		await importFixtures(instance, [sandboxCredential('CrustdataCred001', 'Crustdata sandbox', sandbox.url, sandbox.apiKey)], workflowsDir);
-		for (const [variant, sizes] of Object.entries(SIZES)) {
-			for (const unique of sizes) {
-				const result = await measure(instance, sandbox, variant, unique);
-				log(`(${variant}) ${unique}: ${JSON.stringify(result)}`);
-				results.push(result);
-			}
+		for (const benchCase of CASES) {
+			const result = await measure(instance, sandbox, benchCase);
+			log(`(${benchCase.variant}) ${benchCase.unique}: ${JSON.stringify(result)}`);
+			results.push(result);
 		}
 	} finally {
 		await sandbox.close();

@@ -2,11 +2,9 @@
 // workflows: (a) this node, (b) the HTTP Request node with one POST per item and Retry On Fail,
 // (c) Loop Over Items (25) + Aggregate + HTTP Request + Split Out, the hand-built batching that
 // Crustdata's own node asks its users to build.
-const { rowsSource, workflowNode: node } = require('../harness/workflowNodes');
+const { rowsSource, to, workflow, workflowNode: node } = require('../harness/workflowNodes');
 
 const FIELDS = ['basic_profile', 'social_handles'];
-
-const to = (target, index = 0) => ({ node: target, type: 'main', index });
 
 /** An HTTP Request node that posts `urlsExpression` to the enrich endpoint, retried by n8n. */
 function httpEnrich(name, x, sandbox, urlsExpression) {
@@ -33,8 +31,6 @@ function httpEnrich(name, x, sandbox, urlsExpression) {
 		{ retryOnFail: true, maxTries: 5, waitBetweenTries: 5000 },
 	);
 }
-
-const workflow = (id, name, nodes, connections) => ({ id, name, active: false, nodes, connections, settings: { executionOrder: 'v1' } });
 
 const VARIANTS = {
 	a: {

@@ -4,7 +4,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
-const { rowsSource, workflowNode } = require('../harness/workflowNodes');
+const { rowsSource, to, workflow, workflowNode } = require('../harness/workflowNodes');
 const { startSandbox } = require('../sandbox/server');
 const { PINNED_VERSION, createInstance, ensureN8n, executeWorkflow, importFixtures, sandboxCredential } = require('../e2e/n8nHost');
 
@@ -28,21 +28,21 @@ const csvCell = (value) => {
 };
 
 function demoWorkflow(rows) {
-	const link = (from, to) => ({ [from]: { main: [[{ node: to, type: 'main', index: 0 }]] } });
-	return {
-		id: 'DemoEnrichCrm001',
-		name: 'Demo: enrich a CRM export of LinkedIn URLs',
-		active: false,
-		settings: { executionOrder: 'v1' },
-		nodes: [
+	return workflow(
+		'DemoEnrichCrm001',
+		'Demo: enrich a CRM export of LinkedIn URLs',
+		[
 			...rowsSource('CRM Export', rows),
 			workflowNode(ENRICH_NODE, 'n8n-nodes-crustdata-enrich.crustdataPersonEnrich', 1, 440, { profileUrl: '={{ $json.linkedin_url }}', options: {} }, {
 				credentials: { crustdataEnrichApi: { id: 'CrustdataCred001', name: 'Crustdata' } },
 				onError: 'continueRegularOutput',
 			}),
 		],
-		connections: { ...link('Start', 'CRM Export'), ...link('CRM Export', ENRICH_NODE) },
-	};
+		{
+			Start: { main: [[to('CRM Export')]] },
+			'CRM Export': { main: [[to(ENRICH_NODE)]] },
+		},
+	);
 }
 
 function enrichedRows(items, input) {

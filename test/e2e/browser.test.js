@@ -16,9 +16,9 @@ const {
 	ensureN8n,
 	freePort,
 	importFixtures,
+	postWhenRegistered,
 	sandboxCredential,
 	startN8n,
-	waitFor,
 } = require('./n8nHost');
 
 // Every run saves its screenshots under .e2e/; UPDATE_SCREENSHOTS=1 refreshes the README's in docs/.
@@ -47,14 +47,7 @@ before(async () => {
 	n8n = startN8n(instance, ['start']);
 	const baseURL = `http://127.0.0.1:${port}`;
 	// Readiness, and even the settings route, answer before the owner route exists: poll that one.
-	const setup = await waitFor('the owner setup route', async () => {
-		const response = await fetch(`${baseURL}/rest/owner/setup`, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify(OWNER),
-		});
-		return response.status === 404 ? undefined : response;
-	});
+	const setup = await postWhenRegistered(`${baseURL}/rest/owner/setup`, OWNER);
 	assert.equal(setup.status, 200, await setup.text());
 
 	browser = await chromium.launch({ executablePath: debianProgram('chromium', 'chromium'), args: CHROMIUM_ARGS });

@@ -9,14 +9,14 @@ const { after, before, describe, it } = require('node:test');
 const { startSandbox } = require('../sandbox/server');
 const {
 	E2E_VERSION: VERSION,
-	callWebhook,
 	createInstance,
 	ensureN8n,
 	executeWorkflow,
 	freePort,
 	importFixtures,
+	postWhenRegistered,
 	prepareExamples,
-	runN8n,
+	runN8nOrThrow,
 	sandboxCredential,
 	startN8n,
 } = require('./n8nHost');
@@ -46,8 +46,7 @@ after(async () => {
 
 describe(`examples in n8n ${VERSION}`, () => {
 	it('every example is imported', async () => {
-		const { code, stdout } = await runN8n(instance, ['export:workflow', '--all']);
-		assert.equal(code, 0);
+		const { stdout } = await runN8nOrThrow(instance, ['export:workflow', '--all']);
 		for (const file of fs.readdirSync(EXAMPLES)) {
 			const { id } = JSON.parse(fs.readFileSync(path.join(EXAMPLES, file), 'utf8'));
 			assert.ok(stdout.includes(`"id": "${id}"`) || stdout.includes(`"id":"${id}"`), `${file} (${id}) is in n8n`);
@@ -66,10 +65,9 @@ describe(`examples in n8n ${VERSION}`, () => {
 	});
 
 	it('a webhook enriches one email and responds with the person', async () => {
-		const published = await runN8n(instance, ['publish:workflow', '--id=ExampleWebhook01']);
-		assert.equal(published.code, 0, published.stdout + published.stderr);
+		await runN8nOrThrow(instance, ['publish:workflow', '--id=ExampleWebhook01']);
 		n8n = startN8n(instance, ['start']);
-		const response = await callWebhook(`http://127.0.0.1:${port}/webhook/enrich-email`, { email: 'Jane.Doe@Acme.io' });
+		const response = await postWhenRegistered(`http://127.0.0.1:${port}/webhook/enrich-email`, { email: 'Jane.Doe@Acme.io' });
 		assert.equal(response.status, 200);
 		const body = await response.json();
 		assert.equal(body.email, 'jane.doe@acme.io');

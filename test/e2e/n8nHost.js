@@ -185,7 +185,8 @@ function startN8n(instance, args, extraEnv = {}) {
 	const stop = () =>
 		new Promise((resolve) => {
 			process.off('exit', stopOnExit);
-			if (child.exitCode !== null) {
+			// Killed by a signal, it has `signalCode` set and `exitCode` null; either way it is gone.
+			if (child.exitCode !== null || child.signalCode !== null) {
 				killGroup(child, 'SIGKILL');
 				return resolve();
 			}
@@ -246,10 +247,10 @@ async function waitFor(description, check, timeoutMs = 90_000) {
 }
 
 /**
- * POSTs `body` to a webhook until n8n has registered it (it answers 404 until then, a few
- * seconds after start) and returns that first real answer.
+ * POSTs `body` to an n8n route or webhook until n8n has registered it (it answers 404 until
+ * then, a few seconds after start) and returns that first real answer.
  */
-async function callWebhook(url, body) {
+async function postWhenRegistered(url, body) {
 	return await waitFor(`${url} to be registered`, async () => {
 		const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 		return response.status === 404 ? undefined : response;
@@ -301,12 +302,13 @@ module.exports = {
 	ensureN8n,
 	createInstance,
 	runN8n,
+	runN8nOrThrow,
 	startN8n,
 	importFixtures,
 	executeWorkflow,
 	sandboxCredential,
 	freePort,
-	callWebhook,
+	postWhenRegistered,
 	waitFor,
 	prepareExamples,
 	debianProgram,

@@ -10,13 +10,13 @@ const { after, before, describe, it } = require('node:test');
 const { startSandbox } = require('../sandbox/server');
 const {
 	E2E_VERSION: VERSION,
-	callWebhook,
 	createInstance,
 	debianProgram,
 	ensureN8n,
 	freePort,
 	importFixtures,
-	runN8n,
+	postWhenRegistered,
+	runN8nOrThrow,
 	sandboxCredential,
 	startN8n,
 	waitFor,
@@ -64,15 +64,14 @@ before(async () => {
 		[sandboxCredential('CrustdataCred001', 'Crustdata sandbox', sandbox.url, sandbox.apiKey)],
 		path.join(__dirname, 'workflows'),
 	);
-	const published = await runN8n(instance, ['publish:workflow', '--id=E2eWebhookQueue1']);
-	assert.equal(published.code, 0, published.stdout + published.stderr);
+	await runN8nOrThrow(instance, ['publish:workflow', '--id=E2eWebhookQueue1']);
 	main = startN8n(instance, ['start']);
 	worker = startN8n(instance, ['worker', '--concurrency=2'], {
 		N8N_RUNNERS_BROKER_PORT: String(await freePort()),
 		QUEUE_HEALTH_CHECK_ACTIVE: 'false',
 	});
 	webhookUrl = `http://127.0.0.1:${httpPort}/webhook/crustdata-enrich`;
-	await callWebhook(webhookUrl, { urls: [] });
+	await postWhenRegistered(webhookUrl, { urls: [] });
 });
 
 after(async () => {
@@ -85,7 +84,7 @@ describe(`n8n ${VERSION} in queue mode`, () => {
 	it('a webhook call is executed by the worker and answers with the enriched items', async () => {
 		sandbox.reset();
 		const executedBefore = workerExecutions();
-		const response = await callWebhook(webhookUrl, {
+		const response = await postWhenRegistered(webhookUrl, {
 			urls: ['linkedin.com/in/ada-lovelace', 'https://www.linkedin.com/in/nomatch-ghost/'],
 		});
 		assert.equal(response.status, 200);

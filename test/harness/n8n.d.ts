@@ -1,9 +1,6 @@
 // Types for n8n.js, which runs the node in n8n-core's WorkflowExecute.
 import type { ICredentialType, IDataObject, INodeExecutionData, INodeParameters, INodeType } from 'n8n-workflow';
 
-export declare const INPUT_NODE: 'Input';
-export declare const ENRICH_NODE: 'Crustdata Person Enrich';
-
 export interface EnrichRunOptions {
 	nodeType: INodeType;
 	credentialType: ICredentialType;

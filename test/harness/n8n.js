@@ -198,4 +198,4 @@ function stopN8nServices() {
 	if (Container.has(ScheduledTaskManager)) Container.get(ScheduledTaskManager).deregisterAllCrons();
 }
 
-module.exports = { runEnrichWorkflow, stopN8nServices, INPUT_NODE: INPUT, ENRICH_NODE: NODE };
+module.exports = { runEnrichWorkflow, stopN8nServices };

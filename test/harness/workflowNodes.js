@@ -17,4 +17,10 @@ const rowsSource = (name, rows) => [
 	workflowNode(name, 'n8n-nodes-base.code', 2, 220, { jsCode: `return ${JSON.stringify(rows)}.map((json) => ({ json }));` }),
 ];
 
-module.exports = { rowsSource, workflowNode };
+/** The end of a connection into `target`'s input `index`. */
+const to = (target, index = 0) => ({ node: target, type: 'main', index });
+
+/** An inactive workflow, ready for `n8n import:workflow`. */
+const workflow = (id, name, nodes, connections) => ({ id, name, active: false, nodes, connections, settings: { executionOrder: 'v1' } });
+
+module.exports = { rowsSource, to, workflow, workflowNode };
