@@ -142,10 +142,10 @@ export const nodeProperties: INodeProperties[] = [
 				displayName: 'Concurrency',
 				name: 'concurrency',
 				type: 'number',
-				typeOptions: { minValue: 1, maxValue: 2 },
-				default: 2,
+				typeOptions: { minValue: 0, maxValue: 10 },
+				default: 0,
 				description:
-					'How many requests may wait for an answer at once (1 or 2). More could send extra requests after credits run out.',
+					'How many requests may wait for an answer at once, up to 10. 0 sets it from the rate limit and how fast Crustdata answers. When credits run out, the requests already waiting still complete.',
 			},
 			{
 				displayName: 'Extra Field Paths',
@@ -167,9 +167,10 @@ export const nodeProperties: INodeProperties[] = [
 				displayName: 'Max Requests Per Minute',
 				name: 'maxRequestsPerMinute',
 				type: 'number',
-				typeOptions: { minValue: 1 },
-				default: 15,
-				description: "The node never sends faster than this. Crustdata's default limit is 15 a minute.",
+				typeOptions: { minValue: 0 },
+				default: 0,
+				description:
+					'The node never sends faster than this, nor faster than your Crustdata account allows. 0 follows the limit Crustdata reports for your account (15 a minute when it reports none).',
 			},
 			{
 				displayName: 'Max Retries',

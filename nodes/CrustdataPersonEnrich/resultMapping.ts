@@ -1,8 +1,9 @@
 import type { IDataObject, INode, INodeExecutionData, NodeExecutionHint } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import type { AccountVerdict } from './accountLimits';
 import type { PlannedInput, RequestPlan } from './requestPlanning';
-import type { TransportStats } from './transport';
+import type { TransportStats } from './sendLoop';
 import { simplifyPerson } from './simplifyPerson';
 import type { ApiEntry, ApiMatch, EnrichSettings, ItemFailure, MatchStatus } from './types';
 
@@ -197,8 +198,17 @@ export function failsInput(entry: ApiEntry, settings: EnrichSettings): boolean {
 const count = (value: number, one: string, many = `${one}s`) =>
 	`${value.toLocaleString('en-US')} ${value === 1 ? one : many}`;
 
-/** What the user sees after the run: what came back, what it cost, and what was dropped and why. */
-export function summariseRun(plan: RequestPlan, outcomes: InputOutcome[], stats: TransportStats): NodeExecutionHint[] {
+/**
+ * What the user sees after the run: what came back, what it cost, the limit it was paced at and
+ * why, what was dropped and why, and what the account check could not tell.
+ */
+export function summariseRun(
+	plan: RequestPlan,
+	outcomes: InputOutcome[],
+	stats: TransportStats,
+	account?: AccountVerdict,
+): NodeExecutionHint[] {
+	const rateLimit = account?.rateLimit;
 	const failed = outcomes.filter((outcome) => 'failure' in outcome).length;
 	const enriched = outcomes.filter(
 		(outcome) => 'results' in outcome && outcome.results.some((result) => result.match_status === 'matched'),
@@ -210,7 +220,10 @@ export function summariseRun(plan: RequestPlan, outcomes: InputOutcome[], stats:
 			message:
 				`Enriched ${enriched.toLocaleString('en-US')} of ${count(outcomes.length, 'input')} in ${count(stats.requests, 'request')}` +
 				` (${count(stats.retries, 'retry', 'retries')}), ${count(credits, 'credit')}; ` +
-				`${noMatch.toLocaleString('en-US')} not found, ${failed.toLocaleString('en-US')} failed`,
+				`${noMatch.toLocaleString('en-US')} not found, ${failed.toLocaleString('en-US')} failed` +
+				(rateLimit && stats.requests > 0
+					? `; paced at ${count(rateLimit.requestsPerMinute, 'request')} a minute, ${rateLimit.source}`
+					: ''),
 			type: failed > 0 ? 'warning' : 'info',
 			location: 'outputPane',
 		},
@@ -225,5 +238,6 @@ export function summariseRun(plan: RequestPlan, outcomes: InputOutcome[], stats:
 	if (dropped.length > 0) {
 		hints.push({ message: dropped.join('; '), type: rejected > 0 ? 'warning' : 'info', location: 'outputPane' });
 	}
+	if (account?.hint) hints.push(account.hint);
 	return hints;
 }

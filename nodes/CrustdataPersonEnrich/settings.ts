@@ -2,6 +2,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { PERSON_DATA_SECTIONS } from './description';
+import { MAX_IN_FLIGHT } from './pacer';
 import { MAX_BATCH_SIZE } from './requestPlanning';
 import type { EnrichSettings, IdentifierType, OnNoMatch, Operation, ReturnMatches } from './types';
 
@@ -22,9 +23,6 @@ interface Options {
 }
 
 const FIELD_PATH = /^[a-z_]+(?:\.[a-z_]+)*$/;
-
-/** More in flight could send more than one request after Crustdata says credits ran out. */
-export const MAX_CONCURRENCY = 2;
 
 const atLeast = (minimum: number, value: number) => (Number.isFinite(value) ? Math.max(minimum, value) : minimum);
 
@@ -74,8 +72,8 @@ export function readSettings(context: IExecuteFunctions): EnrichSettings {
 		batchSize: options.batchSize ?? MAX_BATCH_SIZE,
 		// Expressions can give any number here; keep each within what the node can honour.
 		pacing: {
-			maxRequestsPerMinute: atLeast(1, options.maxRequestsPerMinute ?? 15),
-			concurrency: Math.min(atLeast(1, options.concurrency ?? 2), MAX_CONCURRENCY),
+			maxRequestsPerMinute: atLeast(0, options.maxRequestsPerMinute ?? 0),
+			concurrency: Math.min(Math.floor(atLeast(0, options.concurrency ?? 0)), MAX_IN_FLIGHT),
 			maxRetries: atLeast(0, options.maxRetries ?? 4),
 			timeoutMs: atLeast(1, options.timeout ?? 60) * 1000,
 		},

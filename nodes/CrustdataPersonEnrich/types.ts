@@ -26,10 +26,18 @@ export interface ApiEntry {
 }
 
 export interface PacingSettings {
+	/** 0: the account's own limit. */
 	maxRequestsPerMinute: number;
+	/** 0: as many as the limit and the answer times need. */
 	concurrency: number;
 	maxRetries: number;
 	timeoutMs: number;
+}
+
+/** The limit a run is paced at, and where it came from (shown in the run summary). */
+export interface RateLimit {
+	requestsPerMinute: number;
+	source: string;
 }
 
 export interface EnrichSettings {

@@ -32,10 +32,40 @@ const windowsWaited = (unique) => Math.ceil(Math.ceil(unique / 25) / LIMIT) - 1;
 /** The ideal: the windows waited, plus one round trip. */
 const limitMs = (unique) => windowsWaited(unique) * WINDOW_MS + LATENCY_MS;
 
-/** Every run: each variant at each of its sizes, with its sheet and workflow id. */
-const CASES = Object.entries(SIZES).flatMap(([variant, sizes]) =>
-	sizes.map((unique) => ({ variant, unique, rows: sheet(unique), id: `Bench${variant.toUpperCase()}${String(unique).padStart(11, '0')}` })),
-);
+/** Accounts on higher plans, in requests a minute of real time; the sandbox scales them with the window. */
+const ACCOUNT_LIMITS = [60, 120];
+const ACCOUNT_SIZES = [1_000, 5_000];
+/** Max Requests Per Minute of a node fixed at Crustdata's default of 15, on the scaled window. */
+const FIXED_AT_15 = LIMIT * SCALE;
+
+const sheets = new Map();
+const sheetOf = (unique) => sheets.get(unique) ?? sheets.set(unique, sheet(unique)).get(unique);
+
+/**
+ * Every run: each variant at each of its sizes on the default account (the node with its
+ * defaults), then this node on each higher-plan account, with its defaults and fixed at 15.
+ */
+const CASES = [
+	...Object.entries(SIZES).flatMap(([variant, sizes]) =>
+		sizes.map((unique) => ({ variant, unique, maxRequestsPerMinute: 0, id: `Bench${variant.toUpperCase()}${String(unique).padStart(11, '0')}` })),
+	),
+	// The node's own window is a real minute, so on a time-scaled window Max Requests Per Minute
+	// cannot hold it to 15 per window: the sandbox does, as the node's own window would in real time.
+	...[
+		...ACCOUNT_SIZES.map((unique) => ({ unique, accountLimit: LIMIT, maxRequestsPerMinute: FIXED_AT_15 })),
+		...ACCOUNT_LIMITS.flatMap((accountLimit) => ACCOUNT_SIZES.map((unique) => ({ unique, accountLimit, maxRequestsPerMinute: 0 }))),
+	].map((benchCase) => ({
+		...benchCase,
+		variant: 'a',
+		id: `BenchR${String(benchCase.accountLimit).padStart(3, '0')}${benchCase.maxRequestsPerMinute ? 'F' : 'D'}${String(benchCase.unique).padStart(7, '0')}`,
+	})),
+].map((benchCase) => ({ ...benchCase, rows: sheetOf(benchCase.unique) }));
+
+/** At the account's rate: ceil(unique / 25) requests evenly spaced at the limit, plus one round trip. */
+const atRateMs = (unique, accountLimit) => (Math.ceil(unique / 25) - 1) * (WINDOW_MS / accountLimit) + LATENCY_MS;
+
+/** The sliding window's own bound: every request of a window sent at once, plus one round trip. */
+const windowBoundMs = (unique, accountLimit) => (Math.ceil(Math.ceil(unique / 25) / accountLimit) - 1) * WINDOW_MS + LATENCY_MS;
 
 /** Input rows that got an enriched record, from each variant's output. */
 function enrichedRows(variant, runData, rows) {
@@ -50,12 +80,14 @@ function enrichedRows(variant, runData, rows) {
 	return rows.filter((row) => matchedUrls.has(row.linkedin)).length;
 }
 
-async function measure(instance, sandbox, { variant, unique, rows, id }) {
+async function measure(instance, sandbox, { variant, unique, rows, id, accountLimit, maxRequestsPerMinute }) {
+	sandbox.configure({ endpointRateLimits: accountLimit ? { '/person/enrich': accountLimit } : {} });
 	sandbox.reset();
 	const started = Date.now();
 	const { code, run } = await executeWorkflow(instance, id);
 	const totalMs = Date.now() - started;
 	const requests = sandbox.requests.filter((request) => request.path === '/person/enrich');
+	const accountChecks = sandbox.requests.filter((request) => request.path === '/account/endpoints');
 	const first = requests[0]?.at ?? started;
 	const last = requests[requests.length - 1]?.at ?? started;
 	const enriched = enrichedRows(variant, run?.data?.resultData?.runData, rows);
@@ -72,6 +104,11 @@ async function measure(instance, sandbox, { variant, unique, rows, id }) {
 		totalMs,
 		workflowFailed: code !== 0,
 		limitMs: limitMs(unique),
+		accountLimit,
+		maxRequestsPerMinute,
+		accountChecks: accountChecks.length,
+		// What asking about the account added before the first billable request.
+		accountCheckMs: accountChecks.length > 0 && requests.length > 0 ? requests[0].at - accountChecks[0].at : null,
 	};
 }
 
@@ -88,10 +125,49 @@ function speedup(peer, ours) {
 	);
 }
 
+/** This node on the higher-plan accounts with its defaults, against the same node fixed at 15. */
+function accountReport(results) {
+	const runs = results.filter((r) => r.accountLimit);
+	const fixed = (r) => runs.find((other) => other.unique === r.unique && other.maxRequestsPerMinute > 0);
+	const defaults = runs.filter((r) => r.maxRequestsPerMinute === 0);
+	const rows = runs.map((r) => {
+		const versus = r.maxRequestsPerMinute === 0 ? `${(fixed(r).enrichMs / r.enrichMs).toFixed(1)} ×` : '';
+		const setting = r.maxRequestsPerMinute === 0 ? "0 (the account's limit)" : '15 (fixed)';
+		return `| ${r.accountLimit} | ${r.unique.toLocaleString('en-US')} | ${setting} | ${r.requests} | ${r.rateLimited} | ${r.enriched} / ${r.inputs} | ${r.credits} | ${seconds(r.enrichMs)} | ${seconds(atRateMs(r.unique, r.accountLimit))} | ${(r.enrichMs / atRateMs(r.unique, r.accountLimit)).toFixed(2)} × | ${seconds(windowBoundMs(r.unique, r.accountLimit))} | ${versus} |`;
+	});
+	const worst = Math.max(...defaults.map((r) => r.enrichMs / atRateMs(r.unique, r.accountLimit)));
+	const targets = [
+		`with defaults, at most ${worst.toFixed(2)} × the time at the account's rate (target at most 1.10)`,
+		`429s: ${runs.reduce((sum, r) => sum + r.rateLimited, 0)} (target 0); lost or failed items: ${runs.reduce((sum, r) => sum + r.failedOrLost, 0)} (target 0); credits equal unique identifiers: ${runs.every((r) => r.credits === r.unique) ? 'yes' : 'no'}`,
+		...ACCOUNT_LIMITS.map(
+			(limit) =>
+				`at ${limit} a minute: ${defaults
+					.filter((r) => r.accountLimit === limit)
+					.map((r) => `${(fixed(r).enrichMs / r.enrichMs).toFixed(1)} × faster than fixed at 15 at ${r.unique.toLocaleString('en-US')}`)
+					.join(', ')} (target about ${limit / LIMIT} ×)`,
+		),
+	];
+	return { rows, targets };
+}
+
+/** What asking the account costs: requests and the time before the first billable request, per run of this node. */
+function accountCheckReport(results) {
+	const runs = results.filter((r) => r.variant === 'a' && r.accountCheckMs !== null);
+	const times = runs.map((r) => r.accountCheckMs).sort((x, y) => x - y);
+	const most = Math.max(...runs.map((r) => r.accountChecks));
+	return (
+		`${runs.length} runs of this node: at most ${most} account check${most === 1 ? '' : 's'} (\`GET /account/endpoints?path=/person/enrich\`) per run; ` +
+		`it added ${times[0]}–${times[times.length - 1]} ms (median ${times[Math.floor(times.length / 2)]} ms) before the first enrich request, ` +
+		`against an enrich round trip of ${LATENCY_MS} ms (target: one request per endpoint, under one round trip). ` +
+		'The sandbox answers the check without the enrich latency, as a small free GET; on the real API it costs its own round trip.'
+	);
+}
+
 function report(results, cpuTable) {
-	const at = (variant, unique) => results.find((r) => r.variant === variant && r.unique === unique);
-	const aRuns = results.filter((r) => r.variant === 'a');
-	const rows = results.map((r) => {
+	const at = (variant, unique) => results.find((r) => r.variant === variant && r.unique === unique && !r.accountLimit);
+	const aRuns = results.filter((r) => r.variant === 'a' && !r.accountLimit);
+	const accounts = accountReport(results);
+	const rows = results.filter((r) => !r.accountLimit).map((r) => {
 		const versus =
 			r.variant === 'a'
 				? `${(r.enrichMs / r.limitMs).toFixed(2)} × limit`
@@ -120,8 +196,8 @@ function report(results, cpuTable) {
 Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)} (${os.cpus().length} cores, Node ${process.version}), in real n8n ${PINNED_VERSION}
 (\`n8n execute\`), against the bundled sandbox: 150 ms latency, Crustdata's sliding window of
 ${LIMIT} requests, **time-scaled ${SCALE}×: the window is ${WINDOW_MS / 1000} s instead of 60 s**. Inputs are
-unique LinkedIn URLs plus 10 % exact duplicates. (a) runs with defaults and Max Requests Per
-Minute matched to the scaled window (${LIMIT * SCALE}).
+unique LinkedIn URLs plus 10 % exact duplicates. (a) runs with its defaults: it asks the sandbox for the
+account's limit, which reports the scaled window as ${LIMIT * SCALE} requests a minute.
 
 - **requests** and **429s**: what the sandbox received. **credits**: the sum of \`x-credits-used\`.
 - **enriched**: input rows that got a matched record; **failed or lost**: the rest (every URL exists in the sandbox).
@@ -149,6 +225,32 @@ whether the next may follow.
 
 ${targets.map((line) => `- ${line}`).join('\n')}
 
+## Accounts with a higher limit
+
+The same sandbox and sheets, with the account's limit for \`/person/enrich\` raised to 60 and to 120
+requests a minute, time-scaled like the window (${ACCOUNT_LIMITS.map((limit) => `${limit} requests per ${WINDOW_MS / 1000} s window, which \`GET /account/endpoints\` reports as ${limit * SCALE} a minute`).join('; ')}),
+and answers in ${LATENCY_MS} ms (a realistic 1.5 s, scaled). This node with its defaults (Max Requests Per Minute 0:
+the account's limit; Concurrency 0: as many in flight as the limit and the answer times need) against
+the same node fixed at 15 a minute. The node's own window is a real minute, so on the scaled window
+Max Requests Per Minute = ${FIXED_AT_15} cannot hold it to 15 per window by itself; for the fixed runs the
+sandbox's account is at 15 per window, which paces exactly as the node's own window does at 15 in real time.
+
+- **at the account's rate**: ceil(unique / 25) requests evenly spaced at the account's limit, plus one
+  round trip: the goal's measure. A sliding window lets a client run ahead of an even spacing while the
+  window fills, so a ratio under 1 is possible.
+- **window bound**: the sliding window's own floor, every request of a window sent at once (which would
+  need up to a whole window of requests in flight, and as many completing after a 402).
+
+| account limit (a minute) | unique | Max Requests Per Minute | requests | 429s | enriched | credits | enrich time (s) | at the account's rate (s) | ratio | window bound (s) | defaults against fixed at 15 |
+|---|---|---|---|---|---|---|---|---|---|---|---|
+${accounts.rows.join('\n')}
+
+${accounts.targets.map((line) => `- ${line}`).join('\n')}
+
+## The cost of the account check
+
+${accountCheckReport(results)}
+
 ## CPU and memory of the node itself
 
 Planning and mapping only, answers served from memory with a full \`person_data\` (every section),
@@ -167,8 +269,8 @@ async function main() {
 		const instance = await createInstance(n8n, 'bench');
 		const workflowsDir = path.join(instance.userFolder, 'workflows');
 		fs.mkdirSync(workflowsDir);
-		for (const { variant, rows, id } of CASES) {
-			const workflow = VARIANTS[variant].build(id, rows, sandbox, LIMIT * SCALE);
+		for (const { variant, rows, id, maxRequestsPerMinute } of CASES) {
+			const workflow = VARIANTS[variant].build(id, rows, sandbox, maxRequestsPerMinute);
 			fs.writeFileSync(path.join(workflowsDir, `${id}.json`), JSON.stringify(workflow));
 		}
 		await importFixtures(instance, [sandboxCredential('CrustdataCred001', 'Crustdata sandbox', sandbox.url, sandbox.apiKey)], workflowsDir);

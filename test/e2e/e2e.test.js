@@ -35,7 +35,8 @@ async function run(workflowId, options = {}) {
 	sandbox.reset();
 	const result = await executeWorkflow(instance, workflowId);
 	const requests = sandbox.requests.filter((request) => request.path.startsWith('/person/'));
-	return { ...result, requests };
+	const accountChecks = sandbox.requests.filter((request) => request.path === '/account/endpoints');
+	return { ...result, requests, accountChecks };
 }
 
 const outputOf = (runData, node, output = 0) => runData[node][0].data.main[output] ?? [];
@@ -132,10 +133,33 @@ describe(`n8n ${VERSION}`, () => {
 		assert.equal(requests.filter((request) => request.status === 200).length, 4);
 	});
 
-	it('a wrong key fails with a clear message and the key appears nowhere', async () => {
-		const { code, stdout, stderr, run: result, requests } = await run('E2eWrongKey00001');
+	it('paced at the limit the account reports, checked once before the first billable request', async () => {
+		// 10 requests a second is 600 a minute: at the old fixed 15 a minute the 16th request would wait a minute.
+		const { code, run: result, requests, accountChecks } = await run('E2eAccountLimit1', { rateLimit: { limit: 10, windowMs: 1_000 }, latencyMs: 50 });
+		assert.equal(code, 0);
+		assert.deepEqual(accountChecks.map((request) => [request.query, request.status]), [[{ path: '/person/enrich' }, 200]]);
+		assert.ok(accountChecks[0].at <= requests[0].at, 'the account is checked before anything billable');
+		assert.equal(requests.length, 20);
+		assert.equal(requests.filter((request) => request.status === 429).length, 0);
+		assert.ok(requests[19].at - requests[0].at < 10_000, `20 requests in ${requests[19].at - requests[0].at} ms`);
+		const [taskData] = result.data.resultData.runData['Crustdata Person Enrich'];
+		assert.equal(taskData.data.main[0].length, 500);
+		assert.match(taskData.hints[0].message, /; paced at 600 requests a minute, the account's limit for \/person\/enrich$/);
+	});
+
+	it('a field the account is denied fails with its message, and nothing billable is sent', async () => {
+		const { code, stdout, stderr, run: result, requests } = await run('E2eDeniedField01');
 		assert.notEqual(code, 0, 'the execution fails');
-		assert.equal(requests.length, 1, 'no request after the 401');
+		assert.equal(requests.length, 0);
+		assert.equal(result?.data?.resultData?.error?.message, "Your Crustdata plan does not include the field 'certifications'");
+		assert.match(stdout + stderr, /Your Crustdata plan does not include the field 'certifications'/);
+	});
+
+	it('a wrong key fails with a clear message and the key appears nowhere', async () => {
+		const { code, stdout, stderr, run: result, requests, accountChecks } = await run('E2eWrongKey00001');
+		assert.notEqual(code, 0, 'the execution fails');
+		assert.deepEqual(accountChecks.map((request) => request.status), [401], 'the account check got the 401');
+		assert.equal(requests.length, 0, 'nothing billable was sent');
 		assert.match(stdout + stderr, /Crustdata rejected the API key/);
 		assert.equal(result?.data?.resultData?.error?.message, 'Crustdata rejected the API key');
 		assert.ok(!(stdout + stderr).includes(WRONG_KEY), 'the key is not in the output');

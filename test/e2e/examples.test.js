@@ -69,7 +69,14 @@ describe(`examples in n8n ${VERSION}`, () => {
 		n8n = startN8n(instance, ['start']);
 		const response = await postWhenRegistered(`http://127.0.0.1:${port}/webhook/enrich-email`, { email: 'Jane.Doe@Acme.io' });
 		assert.equal(response.status, 200);
-		const body = await response.json();
+		const text = await response.text();
+		const body = (() => {
+			try {
+				return JSON.parse(text);
+			} catch {
+				assert.fail(`the webhook answered something other than JSON: ${text.slice(0, 300)}`);
+			}
+		})();
 		assert.equal(body.email, 'jane.doe@acme.io');
 		assert.equal(body.status, 'matched');
 		assert.equal(body.person.name, 'Jane Doe');

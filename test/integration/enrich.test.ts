@@ -59,7 +59,7 @@ describe('profile URLs', () => {
 	it('tells the user what happened, what it cost and which inputs reused a lookup', async () => {
 		const run = await runNode(sandbox, { items: urlItems([...inputs, 'not a url']), onError: 'continueRegularOutput' });
 		expect(run.hints.map((hint) => hint.message)).toEqual([
-			'Enriched 3 of 6 inputs in 1 request (0 retries), 2 credits; 2 not found, 1 failed',
+			"Enriched 3 of 6 inputs in 1 request (0 retries), 2 credits; 2 not found, 1 failed; paced at 15 requests a minute, Crustdata's default, as the account reports no limit",
 			'1 input not sent because the identifier was empty or malformed; 1 input shared an identifier with an earlier one and reused its lookup',
 		]);
 	});

@@ -86,14 +86,14 @@ describe('identifiers the API rejects', () => {
 });
 
 describe('account and plan problems', () => {
-	it('stops at the first 401, says the key was rejected, and never shows the key', async () => {
+	it('stops at the first 401, before any billable request, says the key was rejected, and never shows the key', async () => {
 		const wrongKey = `wrong-key-${Date.now()}-a`;
 		const slugs = Array.from({ length: 60 }, (_, i) => profileUrl(`p-${i}`));
 		const run = await runNode(sandbox, { items: urlItems(slugs), credentials: { apiKey: wrongKey }, parameters: { options: { concurrency: 1 } } });
 		expect(run.status).toBe('error');
 		expect(run.error).toMatchObject({ message: 'Crustdata rejected the API key', context: { itemIndex: 0 } });
 		expect(run.error?.description).toContain('API Key');
-		expect(enrichRequests(sandbox).map((request) => request.status)).toEqual([401]);
+		expect(sandbox.requests.map((request) => [request.path, request.status])).toEqual([['/account/endpoints', 401]]);
 		expect(JSON.stringify(run)).not.toContain(wrongKey);
 	});
 
@@ -108,13 +108,15 @@ describe('account and plan problems', () => {
 		expect(JSON.stringify(run)).not.toContain(wrongKey);
 	});
 
-	it('names the section a 403 says the plan does not include', async () => {
+	it('names the section a 403 says the plan does not include, when the account check could not tell', async () => {
+		sandbox.configure({ accountEndpointsAnswer: { status: 404, body: { error: { type: 'not_found', message: 'Not found', metadata: [] } } } });
 		const run = await runNode(sandbox, {
 			items: urlItems([profileUrl('ada-lovelace')]),
 			parameters: { fields: ['basic_profile', 'certifications'] },
 		});
+		expect(enrichRequests(sandbox).map((request) => request.status)).toEqual([403]);
 		expect(run.error?.message).toBe("Your Crustdata plan does not include the field 'certifications'");
-		expect(run.error?.description).toContain("Remove 'certifications' from Fields");
+		expect(run.error?.description).toBe('Remove it from Fields or Extra Field Paths, or ask Crustdata to enable it for your account');
 	});
 
 	it('refuses to send the key over plain http to another host', async () => {

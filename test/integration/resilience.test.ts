@@ -28,6 +28,7 @@ describe('pacing', () => {
 		const rateLimited = statuses().filter((status) => status === 429).length;
 		printFigures('Pacing: 200 URLs, sandbox window 3 requests / 2 s', {
 			'wall time (ms)': elapsed,
+			'first billable request after (ms)': enrichRequests(sandbox)[0].at - started,
 			'ideal (ms)': ideal,
 			ratio: (elapsed / ideal).toFixed(2),
 			requests: enrichRequests(sandbox).length,

@@ -51,6 +51,37 @@ if (has('SANDBOX_NOT_FOUND_404')) options.notFoundAs404 = bool('SANDBOX_NOT_FOUN
 if (has('SANDBOX_EMAIL_LOOKUP')) options.emailLookupEnabled = bool('SANDBOX_EMAIL_LOOKUP');
 if (has('SANDBOX_UNNAMED_BAD_REQUESTS'))
 	options.unnamedBadRequests = bool('SANDBOX_UNNAMED_BAD_REQUESTS');
+if (env.SANDBOX_ENDPOINT_RATE_LIMITS !== undefined) {
+	// /person/enrich=60,/person/professional_network/enrich/live=10
+	options.endpointRateLimits = {};
+	for (const pair of env.SANDBOX_ENDPOINT_RATE_LIMITS.split(',')) {
+		if (pair.trim() === '') continue;
+		const at = pair.lastIndexOf('=');
+		const path = at > 0 ? pair.slice(0, at).trim() : '';
+		const value = at > 0 ? pair.slice(at + 1).trim() : '';
+		if (path === '' || value === '' || !Number.isFinite(Number(value))) {
+			process.stderr.write(
+				`SANDBOX_ENDPOINT_RATE_LIMITS must be path=limit pairs separated by commas, got ${JSON.stringify(pair)}\n`,
+			);
+			process.exit(2);
+		}
+		options.endpointRateLimits[path] = Number(value);
+	}
+}
+if (has('SANDBOX_TOKEN_RATE_LIMIT')) {
+	options.tokenRateLimit = ['off', 'none', 'null'].includes(
+		env.SANDBOX_TOKEN_RATE_LIMIT.toLowerCase(),
+	)
+		? null
+		: num('SANDBOX_TOKEN_RATE_LIMIT');
+}
+if (has('SANDBOX_REPORT_RATE_LIMITS'))
+	options.reportRateLimits = bool('SANDBOX_REPORT_RATE_LIMITS');
+if (env.SANDBOX_DISABLED_ENDPOINTS !== undefined) {
+	options.disabledEndpoints = env.SANDBOX_DISABLED_ENDPOINTS.split(',')
+		.map((s) => s.trim())
+		.filter(Boolean);
+}
 
 startSandbox(options).then(
 	(sandbox) => {

@@ -22,6 +22,21 @@ export type SandboxForcedResponse =
 			headers?: Record<string, string>;
 	  };
 
+/**
+ * What every GET /account/endpoints request gets instead of the real answer (after the auth and
+ * x-api-version checks): `'drop'` destroys the socket, `'hang'` never answers (until close()),
+ * an object is sent as given (body as JSON unless a string, plus content-type: application/json
+ * unless given; no rate-limit headers added).
+ */
+export type SandboxAccountEndpointsAnswer =
+	| 'drop'
+	| 'hang'
+	| {
+			status: number;
+			body?: unknown;
+			headers?: Record<string, string>;
+	  };
+
 export interface SandboxOptions {
 	/** Port to listen on (127.0.0.1); 0 = random free port. Only for startSandbox(). */
 	port?: number;
@@ -29,8 +44,22 @@ export interface SandboxOptions {
 	apiKey?: string;
 	/** The only accepted `x-api-version` (default '2025-11-01'). */
 	apiVersion?: string;
-	/** Sliding window over both enrich endpoints; null disables limiting. Partial objects merge. */
+	/**
+	 * Each billable endpoint has its own sliding window: `limit` is the default limit per window,
+	 * `windowMs` the length of every window (also the key-wide one). null disables every window.
+	 * Partial objects merge.
+	 */
 	rateLimit?: Partial<SandboxRateLimit> | null;
+	/** Limit (requests per window) of one endpoint's window, by path; others use rateLimit.limit. configure() replaces the map (default {}). */
+	endpointRateLimits?: Record<string, number>;
+	/** Key-wide window over all billable endpoints together (same windowMs); null = none (default). */
+	tokenRateLimit?: number | null;
+	/** GET /account/endpoints reports rate limits (default true; false → every rpm and token_limit_rpm null). */
+	reportRateLimits?: boolean;
+	/** Paths reported `not_enabled` by GET /account/endpoints; billable ones answer 403 permission_error (default []). */
+	disabledEndpoints?: string[];
+	/** While set, every GET /account/endpoints request gets this instead of the real answer (default null; reset() keeps it; another value makes configure() throw a TypeError). */
+	accountEndpointsAnswer?: SandboxAccountEndpointsAnswer | null;
 	/** Delay before answering each enrich request, in ms (default 0). */
 	latencyMs?: number;
 	/** 0..1: share of enrich requests answered 500 internal_error (seeded PRNG). */
@@ -77,6 +106,11 @@ export interface SandboxEffectiveOptions {
 	notFoundAs404: boolean;
 	emailLookupEnabled: boolean;
 	unnamedBadRequests: boolean;
+	endpointRateLimits: Record<string, number>;
+	tokenRateLimit: number | null;
+	reportRateLimits: boolean;
+	disabledEndpoints: string[];
+	accountEndpointsAnswer: SandboxAccountEndpointsAnswer | null;
 }
 
 /** One request that reached a known route (control endpoints excluded). */
@@ -86,6 +120,8 @@ export interface SandboxRequestLogEntry {
 	method: string;
 	/** Path without query string. */
 	path: string;
+	/** The URL's query parameters ({} when none): a name given once → its value, repeated → every value in order. */
+	query: Record<string, string | string[]>;
 	/** Lower-cased header names, raw values. */
 	headers: Record<string, string | string[] | undefined>;
 	/** Parsed JSON, or the raw string when not JSON ('' when empty). */
@@ -96,6 +132,22 @@ export interface SandboxRequestLogEntry {
 	identifierCount: number;
 	/** Credits billed for this request (0 unless a 200 with matches). */
 	creditsUsed: number;
+}
+
+/** One entry of the GET /account/endpoints answer. */
+export interface SandboxEndpointPermission {
+	path: string;
+	category: string;
+	status: 'enabled' | 'not_enabled';
+	effective_rate_limit_rpm: number | null;
+	fields: { enabled: string[]; disabled: string[] };
+}
+
+/** The 200 answer of GET /account/endpoints. */
+export interface SandboxAccountEndpoints {
+	api_version: string;
+	token_limit_rpm: number | null;
+	endpoints: SandboxEndpointPermission[];
 }
 
 export interface Sandbox {
@@ -112,7 +164,7 @@ export interface Sandbox {
 	readonly creditsUsed: number;
 	/** Merge options at run time (same keys as startSandbox, except port). */
 	configure(partial: SandboxOptions): void;
-	/** Clear the request log, rate window, credits used, pending forced responses; re-seed the PRNGs; restart the match_status alternation. Options stay. */
+	/** Clear the request log, every rate window, credits used, pending forced responses; re-seed the PRNGs; restart the match_status alternation. Options stay. */
 	reset(): void;
 	/** Stop listening and destroy open (keep-alive) sockets. */
 	close(): Promise<void>;

@@ -7,6 +7,14 @@
 
 const http = require('node:http');
 const dataset = require('./dataset');
+const {
+	ACCOUNT_ENDPOINTS_LIMIT,
+	ACCOUNT_ENDPOINTS_PATH,
+	CREDITS_PATH,
+	ENDPOINT_CATALOGUE,
+	ENRICH_PATH,
+	LIVE_PATH,
+} = require('./endpointCatalogue');
 
 const { mulberry32 } = dataset;
 
@@ -16,9 +24,10 @@ const UNLIMITED_CREDITS = 1000000;
 const MAX_IDENTIFIERS = 25;
 const MAX_BODY_BYTES = 5 * 1024 * 1024;
 
-const ENRICH_PATH = '/person/enrich';
-const LIVE_PATH = '/person/professional_network/enrich/live';
-const CREDITS_PATH = '/account/credits';
+/** The billable routes; each has its own sliding window, and they share the key-wide one. */
+const BILLABLE_PATHS = Object.freeze([ENRICH_PATH, LIVE_PATH]);
+/** GET /account/endpoints: its own window, in real time (never scaled by rateLimit.windowMs). */
+const ACCOUNT_ENDPOINTS_WINDOW_MS = 60000;
 
 const URL_RE = /^https?:\/\/(www\.|[a-z]{2}\.)?linkedin\.com\/in\/[A-Za-z0-9\-_%]+\/?$/;
 const EMAIL_RE =
@@ -51,6 +60,11 @@ const DEFAULT_OPTIONS = Object.freeze({
 	notFoundAs404: false,
 	emailLookupEnabled: true,
 	unnamedBadRequests: false,
+	endpointRateLimits: Object.freeze({}),
+	tokenRateLimit: null,
+	reportRateLimits: true,
+	disabledEndpoints: Object.freeze([]),
+	accountEndpointsAnswer: null,
 });
 
 const OPTION_KEYS = Object.keys(DEFAULT_OPTIONS).concat(['port']);
@@ -132,6 +146,23 @@ function creditsFor(personData) {
 	return Math.min(c, 7);
 }
 
+/* ------------------------------------------------------------------ GET /account/endpoints */
+
+/** Query parameters as an object: a name given once → its string, given again → all values in order. */
+function queryObject(search) {
+	const out = {};
+	for (const [name, value] of search) {
+		const seen = Object.prototype.hasOwnProperty.call(out, name);
+		Object.defineProperty(out, name, {
+			value: seen ? [].concat(out[name], value) : value,
+			enumerable: true,
+			writable: true,
+			configurable: true,
+		});
+	}
+	return out;
+}
+
 /* ------------------------------------------------------------------ options */
 
 function normalizeRateLimit(value, current) {
@@ -140,6 +171,31 @@ function normalizeRateLimit(value, current) {
 	const base = current || DEFAULT_OPTIONS.rateLimit;
 	const merged = { limit: base.limit, windowMs: base.windowMs, ...value };
 	return { limit: Number(merged.limit), windowMs: Number(merged.windowMs) };
+}
+
+/** `{ [path]: limit }` as numbers, a fresh object; null/undefined entries are dropped. */
+function normalizeEndpointRateLimits(value) {
+	const out = {};
+	if (!value || typeof value !== 'object' || Array.isArray(value)) return out;
+	for (const path of Object.keys(value)) {
+		if (value[path] !== null && value[path] !== undefined) out[path] = Number(value[path]);
+	}
+	return out;
+}
+
+function normalizeTokenRateLimit(value, current) {
+	if (value === null || value === false) return null;
+	if (value === undefined) return current;
+	return Number(value);
+}
+
+/** null, 'drop', 'hang' or a copy of `{ status, body, headers }`; anything else is a TypeError. */
+function normalizeAccountEndpointsAnswer(value) {
+	if (value === null || value === 'drop' || value === 'hang') return value;
+	if (value && typeof value === 'object' && !Array.isArray(value)) return structuredClone(value);
+	throw new TypeError(
+		`accountEndpointsAnswer must be null, 'drop', 'hang' or { status, body, headers }, got ${JSON.stringify(value)}`,
+	);
 }
 
 function mergeOptions(current, partial) {
@@ -153,7 +209,15 @@ function mergeOptions(current, partial) {
 			next.forcedResponses = Array.isArray(value) ? value.slice() : [];
 		else if (key === 'gatedSections')
 			next.gatedSections = Array.isArray(value) ? value.slice() : [];
-		else if (value !== undefined) next[key] = value;
+		else if (key === 'disabledEndpoints')
+			next.disabledEndpoints = Array.isArray(value) ? value.slice() : [];
+		else if (key === 'endpointRateLimits') {
+			if (value !== undefined) next.endpointRateLimits = normalizeEndpointRateLimits(value);
+		} else if (key === 'tokenRateLimit')
+			next.tokenRateLimit = normalizeTokenRateLimit(value, current.tokenRateLimit);
+		else if (key === 'accountEndpointsAnswer') {
+			if (value !== undefined) next.accountEndpointsAnswer = normalizeAccountEndpointsAnswer(value);
+		} else if (value !== undefined) next[key] = value;
 	}
 	return next;
 }
@@ -163,6 +227,12 @@ function publicOptions(opts, pendingForced) {
 		...opts,
 		forcedResponses: pendingForced.slice(),
 		gatedSections: opts.gatedSections.slice(),
+		endpointRateLimits: { ...opts.endpointRateLimits },
+		disabledEndpoints: opts.disabledEndpoints.slice(),
+		accountEndpointsAnswer:
+			opts.accountEndpointsAnswer && typeof opts.accountEndpointsAnswer === 'object'
+				? structuredClone(opts.accountEndpointsAnswer)
+				: opts.accountEndpointsAnswer,
 	};
 }
 
@@ -179,13 +249,17 @@ function startSandbox(options = {}) {
 			...DEFAULT_OPTIONS,
 			forcedResponses: [],
 			gatedSections: DEFAULT_OPTIONS.gatedSections.slice(),
+			endpointRateLimits: {},
+			disabledEndpoints: [],
 		},
 		options,
 	);
 	const requests = [];
 	const sockets = new Set();
 	const timers = new Set();
-	let windowHits = []; // arrival times counted into the rate window
+	const endpointHits = new Map(); // billable path → arrival times counted into its own window
+	const tokenHits = []; // arrival times counted into the key-wide window (all billable paths)
+	const accountHits = []; // arrival times counted into the /account/endpoints window
 	let creditsUsed = 0;
 	let answered = 0; // number of 200 answers generated (drives the match_status alternation)
 	let faultRng = mulberry32(Number(opts.seed) || 0);
@@ -197,52 +271,106 @@ function startSandbox(options = {}) {
 		shuffleRng = mulberry32((Number(opts.seed) || 0) ^ 0x5bd1e995);
 	};
 
-	/* ---- rate window ---- */
-	function pruneWindow(now) {
-		const rl = opts.rateLimit;
-		if (!rl) {
-			windowHits = [];
-			return;
-		}
-		const cutoff = now - rl.windowMs;
+	/* ---- rate windows ---- */
+	/** Drops the arrival times that left a window of `windowMs` (in place). */
+	function prune(hits, windowMs, now) {
+		const cutoff = now - windowMs;
 		let i = 0;
-		while (i < windowHits.length && windowHits[i] <= cutoff) i++;
-		if (i > 0) windowHits = windowHits.slice(i);
+		while (i < hits.length && hits[i] <= cutoff) i++;
+		if (i > 0) hits.splice(0, i);
 	}
 
-	function rateHeaders(now) {
+	/** `{ limit, remaining, reset }` of one window; reset in seconds, see rateHeaderValues. */
+	function windowState(hits, limit, windowMs, now) {
+		prune(hits, windowMs, now);
+		let reset = 0;
+		if (hits.length > 0) {
+			const ms = Math.max(0, hits[0] + windowMs - now);
+			// Whole seconds, rounded up, on Crustdata's 60 s window; a time-scaled window keeps the
+			// same relative precision (a sixtieth of the window), so scaling does not inflate waits.
+			const unitMs = windowMs / 60;
+			reset = Math.round(Math.ceil(ms / unitMs) * unitMs) / 1000;
+		}
+		return { limit, remaining: Math.max(0, limit - hits.length), reset };
+	}
+
+	function rateHeaderValues(state) {
+		return {
+			'x-ratelimit-limit': String(state.limit),
+			'x-ratelimit-remaining': String(state.remaining),
+			'x-ratelimit-reset': String(state.reset),
+		};
+	}
+
+	/** Requests per window of one billable endpoint: its endpointRateLimits entry, else rateLimit.limit. */
+	function endpointLimit(path) {
+		const own = opts.endpointRateLimits;
+		if (Object.prototype.hasOwnProperty.call(own, path)) return own[path];
+		return opts.rateLimit ? opts.rateLimit.limit : null;
+	}
+
+	function endpointHitsOf(path) {
+		let hits = endpointHits.get(path);
+		if (!hits) {
+			hits = [];
+			endpointHits.set(path, hits);
+		}
+		return hits;
+	}
+
+	/** The endpoint's window and the key-wide one (null when tokenRateLimit is null), or null when unlimited. */
+	function billableWindows(path, now) {
 		const rl = opts.rateLimit;
 		if (!rl) {
+			endpointHits.clear();
+			tokenHits.length = 0;
+			return null;
+		}
+		const endpoint = windowState(endpointHitsOf(path), endpointLimit(path), rl.windowMs, now);
+		prune(tokenHits, rl.windowMs, now);
+		const token =
+			opts.tokenRateLimit === null || opts.tokenRateLimit === undefined
+				? null
+				: windowState(tokenHits, opts.tokenRateLimit, rl.windowMs, now);
+		return { endpoint, token };
+	}
+
+	/** Headers of a billable answer: the window with fewer requests remaining (the endpoint's on a tie). */
+	function rateHeaders(path, now) {
+		const windows = billableWindows(path, now);
+		if (!windows) {
 			return {
 				'x-ratelimit-limit': String(UNLIMITED_RATE),
 				'x-ratelimit-remaining': String(UNLIMITED_RATE - 1),
 				'x-ratelimit-reset': '0',
 			};
 		}
-		pruneWindow(now);
-		let reset = 0;
-		if (windowHits.length > 0) {
-			const ms = Math.max(0, windowHits[0] + rl.windowMs - now);
-			// Whole seconds, rounded up, on Crustdata's 60 s window; a time-scaled window keeps the
-			// same relative precision (a sixtieth of the window), so scaling does not inflate waits.
-			const unitMs = rl.windowMs / 60;
-			reset = Math.round(Math.ceil(ms / unitMs) * unitMs) / 1000;
-		}
-		return {
-			'x-ratelimit-limit': String(rl.limit),
-			'x-ratelimit-remaining': String(Math.max(0, rl.limit - windowHits.length)),
-			'x-ratelimit-reset': String(reset),
-		};
+		const { endpoint, token } = windows;
+		if (!token) return rateHeaderValues(endpoint);
+		// Both full: a request fits again only when both have room, so the later reset is the true one.
+		const tokenBinds =
+			token.remaining < endpoint.remaining || (token.remaining === 0 && endpoint.remaining === 0 && token.reset > endpoint.reset);
+		return rateHeaderValues(tokenBinds ? token : endpoint);
 	}
 
-	/** Counts the request into the window unless over the limit; returns false when limited. */
-	function takeRateSlot(now, force) {
-		const rl = opts.rateLimit;
-		if (!rl) return true;
-		pruneWindow(now);
-		if (!force && windowHits.length >= rl.limit) return false;
-		windowHits.push(now);
+	/**
+	 * Counts the request into its endpoint's window and the key-wide one unless either is full
+	 * (then it counts in neither); returns false when limited. `force` counts it regardless.
+	 */
+	function takeRateSlot(path, now, force) {
+		const windows = billableWindows(path, now);
+		if (!windows) return true;
+		const { endpoint, token } = windows;
+		if (!force && (endpoint.remaining <= 0 || (token && token.remaining <= 0))) return false;
+		endpointHitsOf(path).push(now);
+		tokenHits.push(now);
 		return true;
+	}
+
+	function accountEndpointsHeaders(now) {
+		return rateHeaderValues(
+			windowState(accountHits, ACCOUNT_ENDPOINTS_LIMIT, ACCOUNT_ENDPOINTS_WINDOW_MS, now),
+		);
 	}
 
 	/* ---- request handling ---- */
@@ -303,7 +431,10 @@ function startSandbox(options = {}) {
 
 	async function handle(req, res) {
 		const at = Date.now();
-		const path = (req.url || '/').split('?')[0];
+		const rawUrl = req.url || '/';
+		const queryAt = rawUrl.indexOf('?');
+		const path = queryAt >= 0 ? rawUrl.slice(0, queryAt) : rawUrl;
+		const search = new URLSearchParams(queryAt >= 0 ? rawUrl.slice(queryAt + 1) : '');
 		const method = req.method || 'GET';
 		const raw = await readBody(req);
 		let body = raw;
@@ -328,7 +459,11 @@ function startSandbox(options = {}) {
 				if (!parsedOk || !body || typeof body !== 'object' || Array.isArray(body)) {
 					return send(res, 400, errorBody('invalid_request', 'Request body must be a JSON object'));
 				}
-				api.configure(body);
+				try {
+					api.configure(body);
+				} catch (err) {
+					return send(res, 400, errorBody('invalid_request', err.message));
+				}
 				return send(res, 200, { ok: true, options: publicOptions(opts, forced) });
 			}
 			if (method === 'GET' && path === '/__sandbox/state') {
@@ -344,7 +479,9 @@ function startSandbox(options = {}) {
 
 		const isEnrich = method === 'POST' && (path === ENRICH_PATH || path === LIVE_PATH);
 		const isCredits = method === 'GET' && path === CREDITS_PATH;
-		if (!isEnrich && !isCredits) return send(res, 404, errorBody('not_found', 'Not found'));
+		const isAccountEndpoints = method === 'GET' && path === ACCOUNT_ENDPOINTS_PATH;
+		if (!isEnrich && !isCredits && !isAccountEndpoints)
+			return send(res, 404, errorBody('not_found', 'Not found'));
 
 		const idKey =
 			parsedOk && body && typeof body === 'object' && !Array.isArray(body)
@@ -356,6 +493,7 @@ function startSandbox(options = {}) {
 			at,
 			method,
 			path,
+			query: queryObject(search),
 			headers: { ...req.headers },
 			body,
 			status: null,
@@ -379,6 +517,47 @@ function startSandbox(options = {}) {
 			return finish(200, { account: { credits } });
 		}
 
+		// free, answered at once (no latencyMs), its own real-time window
+		if (isAccountEndpoints) {
+			const authErr = checkAuthAndVersion(req);
+			if (authErr) {
+				return finish(
+					authErr.status,
+					authErr.body,
+					authErr.authed ? accountEndpointsHeaders(at) : {},
+				);
+			}
+			const scripted = opts.accountEndpointsAnswer;
+			if (scripted === 'drop') {
+				entry.status = 'dropped';
+				req.socket.destroy();
+				return;
+			}
+			if (scripted === 'hang') return; // no answer; close() destroys the socket
+			if (scripted && typeof scripted === 'object') {
+				return finish(
+					Number(scripted.status) || 200,
+					scripted.body === undefined ? '' : scripted.body,
+					{ ...(scripted.headers || {}) },
+				);
+			}
+			const state = windowState(
+				accountHits,
+				ACCOUNT_ENDPOINTS_LIMIT,
+				ACCOUNT_ENDPOINTS_WINDOW_MS,
+				at,
+			);
+			if (state.remaining <= 0) {
+				return finish(
+					429,
+					errorBody('rate_limit_exceeded', 'Rate limit exceeded. Try again later.'),
+					rateHeaderValues(state),
+				);
+			}
+			accountHits.push(at);
+			return finish(200, accountEndpointsBody(search), accountEndpointsHeaders(at));
+		}
+
 		// enrich: decide at arrival, answer after latencyMs
 		const latency = Number(opts.latencyMs) || 0;
 		const outcome = decideEnrich(req, path, body, parsedOk, at, entry);
@@ -399,7 +578,7 @@ function startSandbox(options = {}) {
 			return {
 				status: authErr.status,
 				body: authErr.body,
-				headers: authErr.authed ? rateHeaders(now) : {},
+				headers: authErr.authed ? rateHeaders(path, now) : {},
 			};
 		}
 
@@ -421,27 +600,27 @@ function startSandbox(options = {}) {
 		if (dropRate > 0 || errRate > 0) {
 			const r = faultRng();
 			if (r < dropRate) {
-				takeRateSlot(now, true);
+				takeRateSlot(path, now, true);
 				return { drop: true };
 			}
 			if (r < dropRate + errRate) {
-				takeRateSlot(now, true);
+				takeRateSlot(path, now, true);
 				return {
 					status: 500,
 					body: errorBody('internal_error', 'Internal server error'),
-					headers: rateHeaders(now),
+					headers: rateHeaders(path, now),
 				};
 			}
 		}
 
-		if (!takeRateSlot(now, false)) {
+		if (!takeRateSlot(path, now, false)) {
 			return {
 				status: 429,
 				body: errorBody('rate_limit_exceeded', 'Rate limit exceeded. Try again later.'),
-				headers: rateHeaders(now),
+				headers: rateHeaders(path, now),
 			};
 		}
-		const headers = rateHeaders(now);
+		const headers = rateHeaders(path, now);
 
 		if (
 			opts.creditBudget !== null &&
@@ -466,6 +645,16 @@ function startSandbox(options = {}) {
 				headers,
 			};
 		}
+		if (opts.disabledEndpoints.includes(path)) {
+			return {
+				status: 403,
+				body: errorBody(
+					'permission_error',
+					`Your plan does not include ${path}. Contact Crustdata to upgrade.`,
+				),
+				headers,
+			};
+		}
 
 		let result;
 		try {
@@ -481,6 +670,42 @@ function startSandbox(options = {}) {
 			body: result.body,
 			headers:
 				result.status === 200 ? { ...headers, 'x-credits-used': String(result.credits) } : headers,
+		};
+	}
+
+	/** The answer of GET /account/endpoints for these query parameters. */
+	function accountEndpointsBody(search) {
+		const rl = opts.rateLimit;
+		const report = opts.reportRateLimits !== false;
+		const rpm = (limit) => (rl && report ? Math.round((limit * 60000) / rl.windowMs) : null);
+		const gated = opts.gatedSections || [];
+		const personFields = {
+			enabled: dataset.validFieldPaths().filter((f) => !gated.includes(f.split('.')[0])),
+			disabled: gated.slice(),
+		};
+		const filters = ['path', 'category', 'status'].filter((k) => search.has(k));
+		const endpoints = [];
+		for (const e of ENDPOINT_CATALOGUE) {
+			const billable = BILLABLE_PATHS.includes(e.path);
+			let status = e.status;
+			if (e.path === LIVE_PATH && !opts.liveEnabled) status = 'not_enabled';
+			if (opts.disabledEndpoints.includes(e.path)) status = 'not_enabled';
+			const out = {
+				path: e.path,
+				category: e.category,
+				status,
+				effective_rate_limit_rpm: billable ? rpm(endpointLimit(e.path)) : report ? e.rpm : null,
+				fields: billable
+					? { enabled: personFields.enabled.slice(), disabled: personFields.disabled.slice() }
+					: { enabled: e.fields.enabled.slice(), disabled: e.fields.disabled.slice() },
+			};
+			if (filters.every((k) => out[k] === search.get(k))) endpoints.push(out);
+		}
+		const tokenLimit = opts.tokenRateLimit;
+		return {
+			api_version: opts.apiVersion,
+			token_limit_rpm: tokenLimit === null || tokenLimit === undefined ? null : rpm(tokenLimit),
+			endpoints,
 		};
 	}
 
@@ -645,7 +870,9 @@ function startSandbox(options = {}) {
 		},
 		reset() {
 			requests.length = 0;
-			windowHits = [];
+			endpointHits.clear();
+			tokenHits.length = 0;
+			accountHits.length = 0;
 			creditsUsed = 0;
 			answered = 0;
 			forced = [];

@@ -68,7 +68,8 @@ describe('node description', () => {
 		expect(values(option('returnMatches'))).toEqual(['all', 'best']);
 		expect(option('returnMatches').default).toBe('all');
 		expect(option('batchSize')).toMatchObject({ type: 'number', default: 25, typeOptions: { minValue: 1, maxValue: 25 } });
-		expect(option('maxRequestsPerMinute')).toMatchObject({ type: 'number', default: 15, typeOptions: { minValue: 1 } });
+		expect(option('maxRequestsPerMinute')).toMatchObject({ type: 'number', default: 0, typeOptions: { minValue: 0 } });
+		expect(option('concurrency')).toMatchObject({ type: 'number', default: 0, typeOptions: { minValue: 0, maxValue: 10 } });
 		expect(option('preview')).toMatchObject({ type: 'boolean', default: false });
 	});
 

@@ -236,4 +236,14 @@ describe('summariseRun', () => {
 			'1 input shared an identifier with an earlier one and reused its lookup',
 		]);
 	});
+
+	it('says which limit the run was paced at and where it came from, once anything was sent', () => {
+		const plan = planRequests(['linkedin.com/in/a'], 'profileUrl', 25);
+		const outcomes = joinResults(plan.inputs, indexAnswers([matched('a', 1)], normaliseProfileUrl), new Map(), settingsWith({}), URL_TYPE);
+		const rateLimit = { requestsPerMinute: 60, source: "the account's limit for /person/enrich" };
+		expect(summariseRun(plan, outcomes, stats, { rateLimit })[0].message).toBe(
+			"Enriched 1 of 1 input in 3 requests (1 retry), 2.5 credits; 0 not found, 0 failed; paced at 60 requests a minute, the account's limit for /person/enrich",
+		);
+		expect(summariseRun(plan, outcomes, { ...stats, requests: 0 }, { rateLimit })[0].message).not.toMatch(/paced/);
+	});
 });

@@ -52,9 +52,9 @@ describe('readSettings', () => {
 
 	it('keeps numbers from expressions within what the node can honour', () => {
 		const { pacing } = readSettings(
-			contextWith({ operation: 'enrich', fields: ['basic_profile'], options: { maxRequestsPerMinute: 0, concurrency: 5, maxRetries: -1, timeout: 0 } }),
+			contextWith({ operation: 'enrich', fields: ['basic_profile'], options: { maxRequestsPerMinute: -5, concurrency: 25.5, maxRetries: -1, timeout: 0 } }),
 		);
-		expect(pacing).toEqual({ maxRequestsPerMinute: 1, concurrency: 2, maxRetries: 0, timeoutMs: 1_000 });
+		expect(pacing).toEqual({ maxRequestsPerMinute: 0, concurrency: 10, maxRetries: 0, timeoutMs: 1_000 });
 	});
 
 	it('looks up live enrich by profile URL and ignores the threshold outside email lookups', () => {

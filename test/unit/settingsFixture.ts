@@ -13,7 +13,7 @@ export function settingsWith(overrides: Partial<EnrichSettings>): EnrichSettings
 		simplify: false,
 		includeInputFields: false,
 		batchSize: 25,
-		pacing: { maxRequestsPerMinute: 15, concurrency: 2, maxRetries: 4, timeoutMs: 60_000 },
+		pacing: { maxRequestsPerMinute: 0, concurrency: 0, maxRetries: 4, timeoutMs: 60_000 },
 		...overrides,
 	};
 }

@@ -1,0 +1,150 @@
+import type { IDataObject, NodeExecutionHint } from 'n8n-workflow';
+
+import { CANCELLED, connectionProblem, fieldsDenied, KEY_REJECTED, type HttpAnswer } from './answerPolicy';
+import { ENDPOINT } from './requestPlanning';
+import type { CrustdataClient } from './transport';
+import type { EnrichSettings, ItemFailure, Operation, RateLimit } from './types';
+
+/**
+ * The account's limits and permissions: what `GET /account/endpoints` (free) says this key may
+ * do on the endpoint a run uses, asked once per run before anything billable is sent. An answer
+ * the node cannot judge never blocks a run: it goes ahead on Crustdata's defaults.
+ */
+
+export const ACCOUNT_ENDPOINTS_PATH = '/account/endpoints';
+
+/** Crustdata's documented default for the enrich endpoints. */
+export const DEFAULT_REQUESTS_PER_MINUTE = 15;
+
+/** A free, small GET: when it is slow, the run should not wait long to go ahead without it. */
+const DISCOVERY_TIMEOUT_MS = 10_000;
+
+export interface EndpointAccess {
+	path: string;
+	enabled: boolean;
+	/** `effective_rate_limit_rpm`: this account's limit on this endpoint. */
+	endpointLimit?: number;
+	/** `token_limit_rpm`: the key's limit across all endpoints together. */
+	keyLimit?: number;
+	/** `fields.disabled`: sections and paths the account is denied on this endpoint. */
+	disabledFields: string[];
+}
+
+/** What the account's answer says, or why it says nothing the node can use. */
+export type AccountReading = { access: EndpointAccess } | { unreadable: string } | { refusal: ItemFailure };
+
+export interface AccountVerdict {
+	rateLimit: RateLimit;
+	/** Set when the run must send nothing billable: every input fails with it. */
+	refusal?: ItemFailure;
+	/** Set when the account could not be read, to say what the run went ahead without. */
+	hint?: NodeExecutionHint;
+}
+
+const isRecord = (value: unknown): value is IDataObject =>
+	typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const positiveNumber = (value: unknown) =>
+	typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : undefined;
+
+const strings = (value: unknown) =>
+	Array.isArray(value) ? value.filter((entry): entry is string => typeof entry === 'string') : [];
+
+/** Reads the answer to `GET /account/endpoints?path=<path>`. */
+export function readEndpointAccess(answer: HttpAnswer, path: string): AccountReading {
+	if (answer.statusCode === 401) return { refusal: KEY_REJECTED };
+	if (answer.statusCode !== 200) return { unreadable: `it answered ${answer.statusCode}` };
+	const { body } = answer;
+	if (!isRecord(body) || !Array.isArray(body.endpoints)) return { unreadable: 'its answer had an unexpected shape' };
+	const endpoint = body.endpoints.find((candidate) => isRecord(candidate) && candidate.path === path);
+	if (!isRecord(endpoint)) return { unreadable: `its answer did not list ${path}` };
+	// One of Crustdata's pages calls `not_enabled` `disabled`; any other word is news to the node.
+	if (!['enabled', 'not_enabled', 'disabled'].includes(endpoint.status as string)) {
+		return { unreadable: `its answer gave ${path} the unknown status ${JSON.stringify(endpoint.status)}` };
+	}
+	return {
+		access: {
+			path,
+			enabled: endpoint.status === 'enabled',
+			endpointLimit: positiveNumber(endpoint.effective_rate_limit_rpm),
+			keyLimit: positiveNumber(body.token_limit_rpm),
+			disabledFields: strings(isRecord(endpoint.fields) ? endpoint.fields.disabled : undefined),
+		},
+	};
+}
+
+/** The requested fields the account is denied; a denied section denies every path inside it. */
+export function deniedFields(requested: string[], disabled: string[]): string[] {
+	return requested.filter((field) => disabled.some((denied) => field === denied || field.startsWith(`${denied}.`)));
+}
+
+/**
+ * The limit to pace at: the lowest of the endpoint's limit, the key's limit and Max Requests Per
+ * Minute (0 leaves it to the account), or Crustdata's default when none is known.
+ */
+export function resolveRateLimit(maxRequestsPerMinute: number, access?: EndpointAccess): RateLimit {
+	const known: RateLimit[] = [
+		...(access?.endpointLimit ? [{ requestsPerMinute: access.endpointLimit, source: `the account's limit for ${access.path}` }] : []),
+		...(access?.keyLimit ? [{ requestsPerMinute: access.keyLimit, source: "the account's limit across all endpoints" }] : []),
+		...(maxRequestsPerMinute > 0 ? [{ requestsPerMinute: maxRequestsPerMinute, source: "the node's Max Requests Per Minute" }] : []),
+	];
+	if (known.length === 0) {
+		return {
+			requestsPerMinute: DEFAULT_REQUESTS_PER_MINUTE,
+			source: access ? "Crustdata's default, as the account reports no limit" : "Crustdata's default",
+		};
+	}
+	return known.reduce((lowest, limit) => (limit.requestsPerMinute < lowest.requestsPerMinute ? limit : lowest));
+}
+
+const OPERATION_NAME: Record<Operation, string> = { enrich: 'Enrich', enrichLive: 'Enrich Live' };
+
+function endpointNotEnabled(operation: Operation): ItemFailure {
+	return {
+		source: 'api',
+		message: `Your Crustdata plan does not include ${OPERATION_NAME[operation]} (${ENDPOINT[operation]})`,
+		description:
+			operation === 'enrichLive'
+				? "Ask Crustdata to upgrade your plan, or use the Enrich operation, which reads Crustdata's cached dataset"
+				: 'Ask Crustdata to enable this endpoint for your account',
+		httpCode: '403',
+	};
+}
+
+/** What the run may do, decided from the account's answer before any credit is spent. */
+export function judgeAccount(reading: AccountReading, settings: EnrichSettings): AccountVerdict {
+	const { maxRequestsPerMinute } = settings.pacing;
+	if ('refusal' in reading) return { rateLimit: resolveRateLimit(maxRequestsPerMinute), refusal: reading.refusal };
+	if ('unreadable' in reading) {
+		const rateLimit = resolveRateLimit(maxRequestsPerMinute);
+		return {
+			rateLimit,
+			hint: {
+				message:
+					`Could not read this account's limits from Crustdata (${reading.unreadable}), so the fields were not checked ` +
+					`before sending and the run was paced at ${rateLimit.requestsPerMinute} requests a minute`,
+				type: 'info',
+				location: 'outputPane',
+			},
+		};
+	}
+	const { access } = reading;
+	const rateLimit = resolveRateLimit(maxRequestsPerMinute, access);
+	if (!access.enabled) return { rateLimit, refusal: endpointNotEnabled(settings.operation) };
+	const denied = deniedFields(settings.fields, access.disabledFields);
+	return denied.length > 0 ? { rateLimit, refusal: fieldsDenied(denied) } : { rateLimit };
+}
+
+/** Asks Crustdata what this account may do on the run's endpoint, and judges the run by it. */
+export async function checkAccount(client: CrustdataClient, settings: EnrichSettings): Promise<AccountVerdict> {
+	const path = ENDPOINT[settings.operation];
+	const timeoutMs = Math.min(settings.pacing.timeoutMs, DISCOVERY_TIMEOUT_MS);
+	let reading: AccountReading;
+	try {
+		reading = readEndpointAccess(await client.get(ACCOUNT_ENDPOINTS_PATH, { path }, timeoutMs), path);
+	} catch (error) {
+		reading = { unreadable: connectionProblem(error, timeoutMs) };
+	}
+	// Cancelled while asking: nothing billable may follow.
+	return judgeAccount(client.signal?.aborted ? { refusal: CANCELLED } : reading, settings);
+}

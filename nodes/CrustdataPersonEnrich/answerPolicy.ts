@@ -1,0 +1,184 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import type { ApiEntry, ItemFailure } from './types';
+
+/**
+ * The answer policy: what each of Crustdata's answers means for the identifiers of the request
+ * that got it (keep, retry, wait, narrow down, or stop), and how long a wait should be. Pure.
+ */
+
+const BACKOFF_BASE_MS = 1_000;
+const FALLBACK_RATE_LIMIT_WAIT_MS = 5_000;
+
+export interface HttpAnswer {
+	statusCode: number;
+	headers: IDataObject;
+	body: unknown;
+}
+
+export function numberHeader(headers: IDataObject, name: string): number | undefined {
+	const value = headers[name];
+	const parsed = typeof value === 'number' ? value : Number.parseFloat(String(value ?? ''));
+	return Number.isFinite(parsed) && parsed >= 0 ? parsed : undefined;
+}
+
+/** How long a 429 asks us to wait: `Retry-After` when present, else the window's reset. */
+export function rateLimitWaitMs(headers: IDataObject): number {
+	const retryAfter = numberHeader(headers, 'retry-after');
+	if (retryAfter !== undefined) return retryAfter * 1000;
+	const reset = numberHeader(headers, 'x-ratelimit-reset');
+	return reset !== undefined ? reset * 1000 : FALLBACK_RATE_LIMIT_WAIT_MS;
+}
+
+export function withJitter(ms: number): number {
+	return ms + Math.random() * Math.min(1_000, ms * 0.1 + 100);
+}
+
+/** About 1 s, 2 s, 4 s ... with ±25 % jitter so parallel clients do not retry in step. */
+export function backoffMs(attempt: number): number {
+	return BACKOFF_BASE_MS * 2 ** (attempt - 1) * (0.75 + Math.random() * 0.5);
+}
+
+export type Classified =
+	| { kind: 'answered'; entries: ApiEntry[] }
+	| { kind: 'failed'; message: string; description: string }
+	| { kind: 'rateLimited'; waitMs: number }
+	| { kind: 'transient'; reason: string }
+	| { kind: 'rejected'; identifiers: string[]; message: string }
+	| { kind: 'rejectedUnnamed'; message: string }
+	| { kind: 'stop'; failure: ItemFailure };
+
+export function errorMessage(body: unknown): string {
+	if (typeof body === 'string') return body.slice(0, 500);
+	if (body && typeof body === 'object') {
+		const { error, message } = body as { error?: { message?: unknown } | string; message?: unknown };
+		if (typeof error === 'object' && typeof error?.message === 'string') return error.message;
+		if (typeof error === 'string') return error;
+		if (typeof message === 'string') return message;
+	}
+	return '';
+}
+
+function errorMetadata(body: unknown): IDataObject {
+	const metadata = (body as { error?: { metadata?: unknown } } | undefined)?.error?.metadata;
+	return metadata && typeof metadata === 'object' && !Array.isArray(metadata) ? (metadata as IDataObject) : {};
+}
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** The identifiers of the request that a 400's message names, however the list is punctuated. */
+export function identifiersNamedIn(message: string, identifiers: string[]): string[] {
+	return identifiers.filter((identifier) =>
+		new RegExp(`(^|[\\s,:;'"\\[(])${escapeRegExp(identifier)}/?(?=$|[\\s,;'"\\])]|\\.(?:\\s|$))`, 'i').test(message),
+	);
+}
+
+function stop(message: string, description: string, httpCode?: number): Classified {
+	return { kind: 'stop', failure: { source: 'api', message, description, httpCode: httpCode?.toString() } };
+}
+
+export const KEY_REJECTED: ItemFailure = {
+	source: 'api',
+	message: 'Crustdata rejected the API key',
+	description: 'Check the API Key in the Crustdata Enrich API credential; keys are on the Crustdata dashboard',
+	httpCode: '401',
+};
+
+export const CANCELLED: ItemFailure = {
+	source: 'api',
+	message: 'The execution was cancelled',
+	description: 'Run the node again for the remaining items',
+};
+
+/** Fields the account may not have, whether a 403 or the account's own listing says so. */
+export function fieldsDenied(fields: string[]): ItemFailure {
+	const [what, them] = fields.length === 1 ? ['field', 'it'] : ['fields', 'them'];
+	return {
+		source: 'api',
+		message: `Your Crustdata plan does not include the ${what} ${fields.map((field) => `'${field}'`).join(', ')}`,
+		description: `Remove ${them} from Fields or Extra Field Paths, or ask Crustdata to enable ${them} for your account`,
+		httpCode: '403',
+	};
+}
+
+function classifyBadRequest(message: string, body: unknown, identifiers: string[]): Classified {
+	const named = identifiersNamedIn(message, identifiers);
+	if (named.length > 0) return { kind: 'rejected', identifiers: named, message };
+	const availableFields = errorMetadata(body).available_fields;
+	if (availableFields || /\bfields?\b/i.test(message)) {
+		return stop(
+			`Crustdata rejected the requested fields: ${message}`,
+			'Check Fields and Extra Field Paths; every path must start with a section name, e.g. basic_profile.summary',
+			400,
+		);
+	}
+	if (/x-api-version/i.test(message)) {
+		return stop(
+			`Crustdata rejected the API version: ${message}`,
+			'Check API Version in the Crustdata Enrich API credential (2025-11-01 is the tested one)',
+			400,
+		);
+	}
+	if (/preview/i.test(message)) {
+		return stop(`Crustdata refused the preview: ${message}`, 'Turn off the Preview option', 400);
+	}
+	if (/not supported|not available|not enabled|identifier type|min_similarity/i.test(message)) {
+		return stop(
+			`Crustdata refused the request: ${message}`,
+			'Check Operation and Identifier Type; Crustdata may not offer this lookup on your plan or API version',
+			400,
+		);
+	}
+	return { kind: 'rejectedUnnamed', message };
+}
+
+/** What an answer means for the request's identifiers: the policy in one place. */
+export function classifyAnswer(answer: HttpAnswer, identifiers: string[], matchType: string): Classified {
+	const { statusCode, headers, body } = answer;
+	const message = errorMessage(body);
+	if (statusCode >= 200 && statusCode < 300) {
+		if (Array.isArray(body)) return { kind: 'answered', entries: body as ApiEntry[] };
+		// Sending it again could bill it again, so a malformed success is not retried.
+		return {
+			kind: 'failed',
+			message: 'Crustdata answered with something other than a list of results',
+			description: 'Check Base URL in the credential: it must point at the Crustdata API',
+		};
+	}
+	if (statusCode === 404) {
+		// Crustdata documents 404 as "no data": every identifier of the request is a no-match.
+		return {
+			kind: 'answered',
+			entries: identifiers.map((matched_on) => ({ matched_on, match_type: matchType, matches: [] })),
+		};
+	}
+	if (statusCode === 429) return { kind: 'rateLimited', waitMs: rateLimitWaitMs(headers) };
+	if (statusCode >= 500) return { kind: 'transient', reason: `Crustdata answered ${statusCode}${message ? ` (${message})` : ''}` };
+	if (statusCode === 401) return { kind: 'stop', failure: KEY_REJECTED };
+	if (statusCode === 402 || (statusCode === 403 && /credit/i.test(message))) {
+		return stop(
+			'The Crustdata account is out of credits',
+			'Top up credits in the Crustdata dashboard, then run the node again for the remaining items',
+			statusCode,
+		);
+	}
+	if (statusCode === 403) {
+		const field = /'([a-z_]+(?:\.[a-z_]+)*)'/.exec(message)?.[1];
+		return field
+			? { kind: 'stop', failure: fieldsDenied([field]) }
+			: stop(`Crustdata denied access: ${message}`, 'Check that your Crustdata plan includes this operation', 403);
+	}
+	if (statusCode === 400) return classifyBadRequest(message, body, identifiers);
+	return stop(`Crustdata answered ${statusCode}: ${message}`, 'Check the node settings and the credential', statusCode);
+}
+
+/** A short, key-free description of a failed connection. */
+export function connectionProblem(error: unknown, timeoutMs: number): string {
+	// n8n wraps the HTTP client's error in a NodeApiError that keeps the code as `httpCode`.
+	const { code, httpCode, cause } = (error ?? {}) as { code?: unknown; httpCode?: unknown; cause?: { code?: unknown } };
+	for (const candidate of [code, httpCode, cause?.code]) {
+		if (candidate === 'ECONNABORTED' || candidate === 'ETIMEDOUT') return `no answer within ${timeoutMs / 1000} s (timed out)`;
+		if (typeof candidate === 'string' && /^E[A-Z_]+$/.test(candidate)) return `the connection failed (${candidate})`;
+	}
+	return 'the connection failed';
+}

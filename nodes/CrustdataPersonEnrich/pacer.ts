@@ -1,0 +1,143 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import { numberHeader } from './answerPolicy';
+
+/**
+ * The pacer: when the next request may go out. Never more than the rate limit in any 60-second
+ * window, no request while the server's own window is full, and no more requests waiting for an
+ * answer than the limit and the answer times need.
+ */
+
+const WINDOW_MS = 60_000;
+
+/** The most requests in flight when Concurrency is automatic: each may complete after credits run out. */
+export const MAX_IN_FLIGHT = 10;
+
+/** In flight until the first answer says how long answers take. */
+const IN_FLIGHT_BEFORE_FIRST_ANSWER = 2;
+
+/** Weight of the newest answer time in the running estimate. */
+const ANSWER_TIME_WEIGHT = 0.3;
+
+export type Clock = { now: () => number; sleep: (ms: number) => Promise<void> };
+
+/**
+ * How many requests may wait for an answer at once so that they do not hold the rate below the
+ * limit: the limit per millisecond times the answer time, rounded up, plus one so a window's
+ * burst is not held back by the answer time.
+ */
+export function inFlightFor(requestsPerMinute: number, answerTimeMs: number | undefined): number {
+	if (answerTimeMs === undefined) return IN_FLIGHT_BEFORE_FIRST_ANSWER;
+	return Math.min(MAX_IN_FLIGHT, Math.ceil((requestsPerMinute / WINDOW_MS) * answerTimeMs) + 1);
+}
+
+export class RequestPacer {
+	private readonly sentAt: number[] = [];
+
+	private sentCount = 0;
+
+	private pausedUntil = 0;
+
+	/** Tickets of requests waiting for an answer, with when each went out. */
+	private readonly inFlight = new Map<number, number>();
+
+	private answerTimeMs: number | undefined;
+
+	/** What the server's window has left, as far as its answers and our later sends tell. */
+	private serverBudget: { remaining: number; resetAt: number } | undefined;
+
+	/** The request whose answer the budget follows; answers to earlier requests may be older news. */
+	private followedTicket = 0;
+
+	/** The one request sent after the server's window reset, to learn how much the reset freed. */
+	private probeTicket: number | undefined;
+
+	private readonly wakeWaiters: Array<() => void> = [];
+
+	/** `fixedInFlight` 0 lets the number in flight follow the limit and the answer times. */
+	constructor(
+		private readonly requestsPerMinute: number,
+		private readonly clock: Clock,
+		private readonly fixedInFlight = 0,
+	) {}
+
+	/** The most requests this pacer will ever have in flight. */
+	get inFlightCeiling(): number {
+		return this.fixedInFlight > 0 ? this.fixedInFlight : MAX_IN_FLIGHT;
+	}
+
+	/** Requests that may wait for an answer at once, now. */
+	get allowedInFlight(): number {
+		return this.fixedInFlight > 0 ? this.fixedInFlight : inFlightFor(this.requestsPerMinute, this.answerTimeMs);
+	}
+
+	/** Resolves when a request may go out; the ticket it returns goes back with `settle`. */
+	async waitForSlot(): Promise<number> {
+		for (;;) {
+			const now = this.clock.now();
+			while (this.sentAt.length > 0 && this.sentAt[0] <= now - WINDOW_MS) this.sentAt.shift();
+			const ownWindowFreeAt = this.sentAt.length >= this.requestsPerMinute ? this.sentAt[0] + WINDOW_MS : now;
+			const inFlightFreeAt = this.inFlight.size >= this.allowedInFlight ? Infinity : now;
+			const readyAt = Math.max(ownWindowFreeAt, this.serverWindowFreeAt(now), this.pausedUntil, inFlightFreeAt);
+			if (readyAt <= now) return this.send(now);
+			if (readyAt === Infinity) await new Promise<void>((wake) => this.wakeWaiters.push(wake));
+			else await this.clock.sleep(readyAt - now);
+		}
+	}
+
+	pauseFor(ms: number): void {
+		this.pausedUntil = Math.max(this.pausedUntil, this.clock.now() + ms);
+	}
+
+	/**
+	 * Takes back the ticket of a request that is over, with its answer's headers when it got
+	 * one, and follows their `x-ratelimit-remaining` and `x-ratelimit-reset`.
+	 */
+	settle(ticket: number, headers?: IDataObject): void {
+		const sentAt = this.inFlight.get(ticket);
+		if (sentAt === undefined) return;
+		this.inFlight.delete(ticket);
+		if (ticket === this.probeTicket) this.probeTicket = undefined;
+		if (headers) {
+			// Only answers count: a timeout says how long we waited, not how long answers take.
+			const answerTimeMs = this.clock.now() - sentAt;
+			this.answerTimeMs =
+				this.answerTimeMs === undefined
+					? answerTimeMs
+					: this.answerTimeMs + ANSWER_TIME_WEIGHT * (answerTimeMs - this.answerTimeMs);
+			if (ticket > this.followedTicket) this.follow(headers, ticket);
+		}
+		for (const wake of this.wakeWaiters.splice(0)) wake();
+	}
+
+	private follow(headers: IDataObject, ticket: number): void {
+		const remaining = numberHeader(headers, 'x-ratelimit-remaining');
+		if (remaining === undefined) return;
+		this.followedTicket = ticket;
+		// Requests still on their way may reach the server after this one did, so they count too.
+		this.serverBudget = {
+			remaining: remaining - this.inFlight.size,
+			resetAt: this.clock.now() + (numberHeader(headers, 'x-ratelimit-reset') ?? 0) * 1000,
+		};
+	}
+
+	private serverWindowFreeAt(now: number): number {
+		const budget = this.serverBudget;
+		if (!budget || budget.remaining > 0) return now;
+		if (now < budget.resetAt) return budget.resetAt;
+		// The reset only promises that the oldest request has left the window, so one request
+		// goes, and its answer tells whether more may follow.
+		return this.probeTicket === undefined ? now : Infinity;
+	}
+
+	private send(now: number): number {
+		const ticket = ++this.sentCount;
+		this.sentAt.push(now);
+		this.inFlight.set(ticket, now);
+		if (this.serverBudget) {
+			if (this.serverBudget.remaining <= 0) this.probeTicket = ticket;
+			this.serverBudget.remaining -= 1;
+		}
+		return ticket;
+	}
+}

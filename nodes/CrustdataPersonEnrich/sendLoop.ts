@@ -1,0 +1,223 @@
+import {
+	backoffMs,
+	CANCELLED,
+	classifyAnswer,
+	connectionProblem,
+	numberHeader,
+	withJitter,
+	type Classified,
+	type HttpAnswer,
+} from './answerPolicy';
+import { RequestPacer, type Clock } from './pacer';
+import { buildRequestBody, ENDPOINT } from './requestPlanning';
+import { abortableClock, type CrustdataClient } from './transport';
+import type { ApiEntry, EnrichSettings, ItemFailure, PacingSettings, RateLimit } from './types';
+
+/**
+ * The send loop: every planned request goes out through the pacer, is retried request by
+ * request when that is worth it (never the whole node, which would re-bill every batch), and
+ * ends as entries or per-identifier failures, so no identifier is ever left without one of the two.
+ */
+
+export interface TransportStats {
+	requests: number;
+	retries: number;
+	rateLimited: number;
+	creditsUsed: number;
+}
+
+export interface TransportResult {
+	entries: ApiEntry[];
+	failures: Map<string, ItemFailure>;
+	stats: TransportStats;
+}
+
+/** How the loop paces its requests: the user's retry and concurrency settings at the run's limit. */
+export type LoopPacing = Omit<PacingSettings, 'maxRequestsPerMinute'> & { requestsPerMinute: number };
+
+/** The reason a 400 gives, without the list of identifiers that follows it. */
+function rejectionReason(message: string): string {
+	return message.split(/:\s/)[0].trim() || 'invalid identifier';
+}
+
+function rejectedFailure(identifier: string, message: string, resent: boolean): ItemFailure {
+	return {
+		source: 'api',
+		message: `Crustdata rejected "${identifier}": ${rejectionReason(message)}`,
+		description: resent
+			? 'Correct the identifier in the input item; the other identifiers of the request were sent again without it'
+			: 'Correct the identifier in the input item',
+		httpCode: '400',
+	};
+}
+
+/**
+ * A failure that is only a consequence: the node stops on errors and an earlier input already
+ * failed, so these identifiers were not sent. Never the error the node reports.
+ */
+const NOT_SENT: ItemFailure = {
+	source: 'api',
+	message: 'Not sent: the run stopped at an earlier failed item',
+	description: 'Fix the failed item, or set the node to continue on error',
+	consequence: true,
+};
+
+/** Requests halved from one planned request, to find which identifiers a 400 without names refuses. */
+interface Bisection {
+	refused: number;
+	answered: number;
+}
+
+interface Job {
+	identifiers: string[];
+	attempt: number;
+	bisection?: Bisection;
+}
+
+export interface RunOptions {
+	/** Stop sending at the first failed input: the node will fail anyway, so spend no more credits. */
+	failFast: boolean;
+	/** Whether an answer entry will fail its input (On No Match = error), for `failFast`. */
+	failsInput: (entry: ApiEntry) => boolean;
+}
+
+/** Sends every batch to the operation's endpoint, paced at `rateLimit`. */
+export async function sendEnrichRequests(
+	client: CrustdataClient,
+	batches: string[][],
+	settings: EnrichSettings,
+	rateLimit: RateLimit,
+	matchType: string,
+	options: RunOptions,
+): Promise<TransportResult> {
+	const send = async (identifiers: string[]) =>
+		await client.post(ENDPOINT[settings.operation], buildRequestBody(identifiers, settings));
+	const pacing = { ...settings.pacing, requestsPerMinute: rateLimit.requestsPerMinute };
+	return await runJobs(batches, pacing, matchType, send, abortableClock(client.signal), {
+		...options,
+		isCancelled: () => client.signal?.aborted === true,
+	});
+}
+
+const emptyStats = (): TransportStats => ({ requests: 0, retries: 0, rateLimited: 0, creditsUsed: 0 });
+
+/** What a run that sends nothing returns: every identifier fails with `failure`, when one is given. */
+export function nothingSent(batches: string[][], failure?: ItemFailure): TransportResult {
+	const identifiers = failure ? batches.flat() : [];
+	return { entries: [], failures: new Map(identifiers.map((identifier) => [identifier, failure as ItemFailure])), stats: emptyStats() };
+}
+
+/** Bisection that finds every half refused too is not looking at bad identifiers but a bad request. */
+const REFUSALS_BEFORE_GIVING_UP = 4;
+
+/** The send loop, apart from n8n so it can be driven by any sender and clock. */
+export async function runJobs(
+	batches: string[][],
+	pacing: LoopPacing,
+	matchType: string,
+	send: (identifiers: string[]) => Promise<HttpAnswer>,
+	clock: Clock,
+	options: Partial<RunOptions> & { isCancelled?: () => boolean } = {},
+): Promise<TransportResult> {
+	const { failFast = false, failsInput = () => false, isCancelled = () => false } = options;
+	const result: TransportResult = { entries: [], failures: new Map(), stats: emptyStats() };
+	const queue: Job[] = batches.map((identifiers) => ({ identifiers, attempt: 0 }));
+	const pacer = new RequestPacer(pacing.requestsPerMinute, clock, pacing.concurrency);
+	let stopped: ItemFailure | undefined;
+
+	const fail = (identifiers: string[], failure: ItemFailure) => {
+		for (const identifier of identifiers) result.failures.set(identifier, failure);
+		if (failFast) stopped ??= NOT_SENT;
+	};
+
+	const attempt = async (job: Job): Promise<void> => {
+		const ticket = await pacer.waitForSlot();
+		if (stopped) {
+			pacer.settle(ticket);
+			return fail(job.identifiers, stopped);
+		}
+		job.attempt += 1;
+		result.stats.requests += 1;
+		let classified: Classified;
+		try {
+			const answer = await send(job.identifiers);
+			pacer.settle(ticket, answer.headers);
+			result.stats.creditsUsed += numberHeader(answer.headers, 'x-credits-used') ?? 0;
+			classified = classifyAnswer(answer, job.identifiers, matchType);
+		} catch (error) {
+			pacer.settle(ticket);
+			classified = isCancelled()
+				? { kind: 'stop', failure: CANCELLED }
+				: { kind: 'transient', reason: connectionProblem(error, pacing.timeoutMs) };
+		}
+		if (job.bisection && (classified.kind === 'answered' || classified.kind === 'rejected')) job.bisection.answered += 1;
+
+		switch (classified.kind) {
+			case 'answered':
+				result.entries.push(...classified.entries);
+				if (failFast && classified.entries.some(failsInput)) stopped ??= NOT_SENT;
+				return;
+			case 'failed':
+				return fail(job.identifiers, { source: 'api', message: classified.message, description: classified.description });
+			case 'stop':
+				stopped = classified.failure;
+				return fail(job.identifiers, classified.failure);
+			case 'rejected': {
+				const rest = job.identifiers.filter((identifier) => !classified.identifiers.includes(identifier));
+				for (const identifier of classified.identifiers) fail([identifier], rejectedFailure(identifier, classified.message, rest.length > 0));
+				if (rest.length > 0) queue.unshift({ identifiers: rest, attempt: 0 });
+				return;
+			}
+			case 'rejectedUnnamed': {
+				const bisection = job.bisection ?? { refused: 0, answered: 0 };
+				bisection.refused += 1;
+				if (bisection.answered === 0 && bisection.refused >= REFUSALS_BEFORE_GIVING_UP) {
+					stopped = {
+						source: 'api',
+						message: `Crustdata refused the request: ${classified.message}`,
+						description: 'Every part of the request was refused, so the problem is not one identifier: check the node settings',
+						httpCode: '400',
+					};
+					return fail(job.identifiers, stopped);
+				}
+				if (job.identifiers.length === 1) return fail(job.identifiers, rejectedFailure(job.identifiers[0], classified.message, false));
+				// Halve the request until the refused identifiers stand alone.
+				const half = Math.ceil(job.identifiers.length / 2);
+				queue.unshift(
+					{ identifiers: job.identifiers.slice(0, half), attempt: 0, bisection },
+					{ identifiers: job.identifiers.slice(half), attempt: 0, bisection },
+				);
+				return;
+			}
+			case 'rateLimited':
+				result.stats.rateLimited += 1;
+				pacer.pauseFor(withJitter(classified.waitMs));
+				break;
+			case 'transient':
+				break;
+		}
+
+		// Rate limited or a transient failure: send the same request again, a bounded number of times.
+		const reason = classified.kind === 'rateLimited' ? 'Crustdata kept answering 429 (rate limited)' : classified.reason;
+		if (job.attempt > pacing.maxRetries) {
+			return fail(job.identifiers, {
+				source: 'api',
+				message: `The request failed after ${job.attempt} ${job.attempt === 1 ? 'try' : 'tries'}: ${reason}`,
+				description: 'Run the node again for these items later, or raise Max Retries in the node options',
+			});
+		}
+		result.stats.retries += 1;
+		if (classified.kind === 'transient') await clock.sleep(backoffMs(job.attempt));
+		await attempt(job);
+	};
+
+	const worker = async () => {
+		for (let job = queue.shift(); job; job = queue.shift()) {
+			if (stopped) fail(job.identifiers, stopped);
+			else await attempt(job);
+		}
+	};
+	const workers = Math.max(1, Math.min(pacer.inFlightCeiling, queue.length));
+	await Promise.all(Array.from({ length: workers }, worker));
+	return result;
+}

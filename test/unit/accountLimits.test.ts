@@ -1,0 +1,217 @@
+import {
+	checkAccount,
+	deniedFields,
+	judgeAccount,
+	readEndpointAccess,
+	resolveRateLimit,
+	type EndpointAccess,
+} from '../../nodes/CrustdataPersonEnrich/accountLimits';
+import type { CrustdataClient } from '../../nodes/CrustdataPersonEnrich/transport';
+import { settingsWith } from './settingsFixture';
+import { answer, error } from './transportFixtures';
+
+const ENRICH = '/person/enrich';
+const LIVE = '/person/professional_network/enrich/live';
+
+/** An answer shaped as Crustdata's permissions page documents it. */
+const listing = (endpoint: Record<string, unknown>, tokenLimit?: unknown) =>
+	answer(200, {
+		api_version: '2025-11-01',
+		token_limit_rpm: tokenLimit,
+		endpoints: [
+			{
+				path: ENRICH,
+				category: 'Person',
+				status: 'enabled',
+				effective_rate_limit_rpm: 60,
+				fields: { enabled: ['basic_profile', 'basic_profile.name', 'assessment', 'social_posts'], disabled: ['certifications', 'honors'] },
+				...endpoint,
+			},
+		],
+	});
+
+const access = (overrides: Partial<EndpointAccess> = {}): EndpointAccess => ({
+	path: ENRICH,
+	enabled: true,
+	disabledFields: [],
+	...overrides,
+});
+
+describe('readEndpointAccess', () => {
+	it('reads the limits, the status and the denied fields of the endpoint', () => {
+		expect(readEndpointAccess(listing({}, 120), ENRICH)).toEqual({
+			access: { path: ENRICH, enabled: true, endpointLimit: 60, keyLimit: 120, disabledFields: ['certifications', 'honors'] },
+		});
+	});
+
+	it('takes null, missing or nonsense limits as no limit reported', () => {
+		for (const [endpointLimit, tokenLimit] of [[null, null], [undefined, undefined], ['60', -1], [0, Number.NaN]]) {
+			const reading = readEndpointAccess(listing({ effective_rate_limit_rpm: endpointLimit }, tokenLimit), ENRICH);
+			expect(reading).toEqual({ access: expect.objectContaining({ endpointLimit: undefined, keyLimit: undefined }) });
+		}
+	});
+
+	it('reads both words Crustdata uses for an endpoint the plan does not include', () => {
+		for (const status of ['not_enabled', 'disabled']) {
+			expect(readEndpointAccess(listing({ status }), ENRICH)).toEqual({ access: expect.objectContaining({ enabled: false }) });
+		}
+	});
+
+	it('has no denied fields where the answer lists none, and ignores entries that are not names', () => {
+		expect(readEndpointAccess(listing({ fields: undefined }), ENRICH)).toEqual({ access: expect.objectContaining({ disabledFields: [] }) });
+		expect(readEndpointAccess(listing({ fields: { disabled: ['honors', 7, null] } }), ENRICH)).toEqual({
+			access: expect.objectContaining({ disabledFields: ['honors'] }),
+		});
+	});
+
+	it('picks the asked endpoint out of a listing that holds others', () => {
+		const body = {
+			token_limit_rpm: null,
+			endpoints: [
+				{ path: LIVE, status: 'not_enabled', effective_rate_limit_rpm: 10 },
+				{ path: ENRICH, status: 'enabled', effective_rate_limit_rpm: 30 },
+			],
+		};
+		expect(readEndpointAccess(answer(200, body), ENRICH)).toEqual({ access: expect.objectContaining({ enabled: true, endpointLimit: 30 }) });
+		expect(readEndpointAccess(answer(200, body), LIVE)).toEqual({ access: expect.objectContaining({ enabled: false, endpointLimit: 10 }) });
+	});
+
+	it('refuses the run on a 401: the key is wrong', () => {
+		expect(readEndpointAccess(answer(401, { message: 'Invalid API key in request' }), ENRICH)).toEqual({
+			refusal: expect.objectContaining({ message: 'Crustdata rejected the API key', httpCode: '401' }),
+		});
+	});
+
+	it('cannot judge other statuses, other shapes, an endpoint left out or an unknown status', () => {
+		const cases = [
+			[answer(404, error('not_found', 'Not found')), 'it answered 404'],
+			[answer(403, error('permission_error', 'Forbidden')), 'it answered 403'],
+			[answer(503, ''), 'it answered 503'],
+			[answer(200, [{ path: ENRICH }]), 'its answer had an unexpected shape'],
+			[answer(200, { endpoints: 'all' }), 'its answer had an unexpected shape'],
+			[answer(200, { endpoints: [] }), `its answer did not list ${ENRICH}`],
+			[listing({ status: 'beta' }), `its answer gave ${ENRICH} the unknown status "beta"`],
+		] as const;
+		for (const [given, why] of cases) expect(readEndpointAccess(given, ENRICH)).toEqual({ unreadable: why });
+	});
+});
+
+describe('deniedFields', () => {
+	it('matches a denied section and every path inside it, not a longer name that starts the same', () => {
+		expect(deniedFields(['basic_profile', 'certifications', 'certifications.name', 'honors_extra'], ['certifications', 'honors'])).toEqual([
+			'certifications',
+			'certifications.name',
+		]);
+	});
+
+	it('denies a path the account names, not the section around it', () => {
+		expect(deniedFields(['contact', 'contact.phone_numbers'], ['contact.phone_numbers'])).toEqual(['contact.phone_numbers']);
+	});
+});
+
+describe('resolveRateLimit', () => {
+	it('follows the lower of the endpoint and the key limit when Max Requests Per Minute is 0', () => {
+		expect(resolveRateLimit(0, access({ endpointLimit: 60, keyLimit: 120 }))).toEqual({
+			requestsPerMinute: 60,
+			source: "the account's limit for /person/enrich",
+		});
+		expect(resolveRateLimit(0, access({ endpointLimit: 60, keyLimit: 40 }))).toEqual({
+			requestsPerMinute: 40,
+			source: "the account's limit across all endpoints",
+		});
+	});
+
+	it('never goes faster than Max Requests Per Minute, nor faster than the account', () => {
+		expect(resolveRateLimit(30, access({ endpointLimit: 60 }))).toEqual({ requestsPerMinute: 30, source: "the node's Max Requests Per Minute" });
+		expect(resolveRateLimit(100, access({ endpointLimit: 60 }))).toEqual({ requestsPerMinute: 60, source: "the account's limit for /person/enrich" });
+	});
+
+	it("uses Crustdata's default of 15 where nothing is known, and says why", () => {
+		expect(resolveRateLimit(0, access())).toEqual({ requestsPerMinute: 15, source: "Crustdata's default, as the account reports no limit" });
+		expect(resolveRateLimit(0)).toEqual({ requestsPerMinute: 15, source: "Crustdata's default" });
+		expect(resolveRateLimit(45)).toEqual({ requestsPerMinute: 45, source: "the node's Max Requests Per Minute" });
+	});
+});
+
+describe('judgeAccount', () => {
+	const settings = settingsWith({ fields: ['basic_profile', 'certifications', 'honors.title'] });
+
+	it('refuses fields the account is denied, naming them and the fix', () => {
+		const verdict = judgeAccount({ access: access({ endpointLimit: 60, disabledFields: ['certifications', 'honors'] }) }, settings);
+		expect(verdict.refusal).toEqual({
+			source: 'api',
+			message: "Your Crustdata plan does not include the fields 'certifications', 'honors.title'",
+			description: 'Remove them from Fields or Extra Field Paths, or ask Crustdata to enable them for your account',
+			httpCode: '403',
+		});
+	});
+
+	it('refuses an endpoint the plan does not include, naming it and the fix', () => {
+		const live = settingsWith({ operation: 'enrichLive' });
+		const verdict = judgeAccount({ access: access({ path: LIVE, enabled: false }) }, live);
+		expect(verdict.refusal?.message).toBe(`Your Crustdata plan does not include Enrich Live (${LIVE})`);
+		expect(verdict.refusal?.description).toMatch(/upgrade your plan, or use the Enrich operation/);
+	});
+
+	it('lets a run go on the account limit when everything asked for is allowed', () => {
+		const verdict = judgeAccount({ access: access({ endpointLimit: 120, disabledFields: ['dev_platform_profiles'] }) }, settings);
+		expect(verdict).toEqual({ rateLimit: { requestsPerMinute: 120, source: "the account's limit for /person/enrich" } });
+	});
+
+	it('lets a run it cannot judge go at the default, with a hint that says so', () => {
+		const verdict = judgeAccount({ unreadable: 'it answered 404' }, settings);
+		expect(verdict.refusal).toBeUndefined();
+		expect(verdict.rateLimit).toEqual({ requestsPerMinute: 15, source: "Crustdata's default" });
+		expect(verdict.hint?.message).toBe(
+			"Could not read this account's limits from Crustdata (it answered 404), so the fields were not checked before sending and the run was paced at 15 requests a minute",
+		);
+	});
+});
+
+describe('checkAccount', () => {
+	const client = (get: CrustdataClient['get'], signal?: AbortSignal): CrustdataClient => ({
+		get,
+		post: async () => {
+			throw new Error('nothing billable is sent by the check');
+		},
+		signal,
+	});
+
+	it('asks about the run endpoint only, within the shorter of Request Timeout and 10 s', async () => {
+		const asked: unknown[] = [];
+		const verdict = await checkAccount(
+			client(async (path, query, timeoutMs) => {
+				asked.push([path, query, timeoutMs]);
+				return listing({ effective_rate_limit_rpm: 30 });
+			}),
+			settingsWith({ operation: 'enrichLive', pacing: { ...settingsWith({}).pacing, timeoutMs: 60_000 } }),
+		);
+		expect(asked).toEqual([['/account/endpoints', { path: LIVE }, 10_000]]);
+		// The listing names only /person/enrich, so the live endpoint is not in it.
+		expect(verdict.hint?.message).toMatch(`its answer did not list ${LIVE}`);
+	});
+
+	it('goes ahead when the check times out, and says so', async () => {
+		const timedOut = Object.assign(new Error('timeout of 2000ms exceeded'), { code: 'ECONNABORTED' });
+		const verdict = await checkAccount(
+			client(async () => {
+				throw timedOut;
+			}),
+			settingsWith({ pacing: { ...settingsWith({}).pacing, timeoutMs: 2_000 } }),
+		);
+		expect(verdict.refusal).toBeUndefined();
+		expect(verdict.hint?.message).toMatch('(no answer within 2 s (timed out))');
+	});
+
+	it('lets nothing billable follow once the execution is cancelled', async () => {
+		const controller = new AbortController();
+		const verdict = await checkAccount(
+			client(async () => {
+				controller.abort();
+				throw new Error('aborted');
+			}, controller.signal),
+			settingsWith({}),
+		);
+		expect(verdict.refusal?.message).toBe('The execution was cancelled');
+	});
+});

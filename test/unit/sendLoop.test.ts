@@ -1,0 +1,235 @@
+import { ManualExecutionCancelledError, sleep } from 'n8n-workflow';
+
+import type { HttpAnswer } from '../../nodes/CrustdataPersonEnrich/answerPolicy';
+import { MAX_IN_FLIGHT } from '../../nodes/CrustdataPersonEnrich/pacer';
+import { runJobs } from '../../nodes/CrustdataPersonEnrich/sendLoop';
+import { abortableClock } from '../../nodes/CrustdataPersonEnrich/transport';
+import { mulberry32 } from '../sandbox/dataset';
+import { answer, entriesFor, error, pacing, URL_TYPE, virtualClock } from './transportFixtures';
+
+describe('runJobs', () => {
+	/** A sender that answers from a script, then with every identifier unmatched. */
+	function scriptedSender(script: Array<(identifiers: string[]) => HttpAnswer | Error>) {
+		const sent: string[][] = [];
+		const send = async (identifiers: string[]) => {
+			sent.push(identifiers);
+			const next = script.shift();
+			const result = next ? next(identifiers) : answer(200, entriesFor(identifiers));
+			if (result instanceof Error) throw result;
+			return result;
+		};
+		return { sent, send };
+	}
+
+	it('drops the identifiers a 400 names and sends the rest again', async () => {
+		const { sent, send } = scriptedSender([() => answer(400, error('invalid_request', 'Invalid business emails: b@x.gov'))]);
+		const result = await runJobs([['a@acme.io', 'b@x.gov', 'c@acme.io']], pacing(), URL_TYPE, send, virtualClock());
+		expect(sent).toEqual([['a@acme.io', 'b@x.gov', 'c@acme.io'], ['a@acme.io', 'c@acme.io']]);
+		expect([...result.failures.keys()]).toEqual(['b@x.gov']);
+		expect(result.failures.get('b@x.gov')?.message).toBe('Crustdata rejected "b@x.gov": Invalid business emails');
+		expect(result.entries.map((entry) => entry.matched_on)).toEqual(['a@acme.io', 'c@acme.io']);
+	});
+
+	it('halves a request a 400 refuses without naming anything until the bad identifier stands alone', async () => {
+		const bad = 'p5@acme.io';
+		const unnamed = (identifiers: string[]) =>
+			identifiers.includes(bad) ? answer(400, error('invalid_request', 'Invalid request')) : answer(200, entriesFor(identifiers));
+		const ids = Array.from({ length: 8 }, (_, i) => `p${i}@acme.io`);
+		const { sent, send } = scriptedSender(Array.from({ length: 20 }, () => unnamed));
+		const result = await runJobs([ids], pacing(), URL_TYPE, send, virtualClock());
+		expect([...result.failures.keys()]).toEqual([bad]);
+		expect(result.entries).toHaveLength(7);
+		expect(sent.length).toBeLessThanOrEqual(1 + 2 * Math.log2(ids.length));
+	});
+
+	it('sends nothing more after a 401 and fails every identifier with it', async () => {
+		const { sent, send } = scriptedSender([() => answer(401, { message: 'Invalid API key in request' })]);
+		const result = await runJobs([['a'], ['b'], ['c']], pacing({ concurrency: 1 }), URL_TYPE, send, virtualClock());
+		expect(sent).toEqual([['a']]);
+		expect([...result.failures.values()].map((failure) => failure.httpCode)).toEqual(['401', '401', '401']);
+	});
+
+	it('keeps what was enriched before a 402 and fails the rest as out of credits', async () => {
+		const { sent, send } = scriptedSender([
+			(identifiers) => answer(200, entriesFor(identifiers)),
+			() => answer(402, error('insufficient_credits', 'Insufficient credits')),
+		]);
+		const result = await runJobs([['a'], ['b'], ['c'], ['d']], pacing(), URL_TYPE, send, virtualClock());
+		expect(sent).toEqual([['a'], ['b']]);
+		expect(result.entries.map((entry) => entry.matched_on)).toEqual(['a']);
+		expect([...result.failures.keys()].sort()).toEqual(['b', 'c', 'd']);
+		expect(result.failures.get('d')?.message).toBe('The Crustdata account is out of credits');
+	});
+
+	it('with automatic Concurrency, sends nothing after the first 402 and lets only the requests in flight complete', async () => {
+		let inFlight = 0;
+		let mostInFlight = 0;
+		let answered = 0;
+		let firstRefusal: number | undefined;
+		const sentAfterRefusal: string[][] = [];
+		const completedAfterRefusal: string[][] = [];
+		const send = async (identifiers: string[]): Promise<HttpAnswer> => {
+			if (firstRefusal !== undefined) sentAfterRefusal.push(identifiers);
+			inFlight += 1;
+			mostInFlight = Math.max(mostInFlight, inFlight);
+			await sleep(20);
+			inFlight -= 1;
+			answered += 1;
+			if (firstRefusal !== undefined) completedAfterRefusal.push(identifiers);
+			if (answered < 30) return answer(200, entriesFor(identifiers), { 'x-ratelimit-remaining': '1000' });
+			firstRefusal ??= answered;
+			return answer(402, error('insufficient_credits', 'Insufficient credits'));
+		};
+		const batches = Array.from({ length: 60 }, (_, i) => [`id-${i}`]);
+		// 1,000 requests a second with answers in 20 ms: the pacer lets the most it ever allows wait at once.
+		const result = await runJobs(batches, pacing({ requestsPerMinute: 60_000, concurrency: 0 }), URL_TYPE, send, abortableClock(undefined));
+		expect(mostInFlight).toBe(MAX_IN_FLIGHT);
+		expect(sentAfterRefusal).toEqual([]);
+		expect(completedAfterRefusal.length).toBeLessThanOrEqual(MAX_IN_FLIGHT - 1);
+		expect(result.entries.length + result.failures.size).toBe(60);
+		expect(result.failures.get('id-59')?.message).toBe('The Crustdata account is out of credits');
+	});
+
+	it('retries 500s and dropped connections with growing waits, then succeeds', async () => {
+		const clock = virtualClock();
+		const { sent, send } = scriptedSender([
+			() => answer(500, error('internal_error', 'Internal server error')),
+			() => Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }),
+		]);
+		const result = await runJobs([['a', 'b']], pacing(), URL_TYPE, send, clock);
+		expect(sent).toHaveLength(3);
+		expect(result.entries).toHaveLength(2);
+		expect(result.stats).toMatchObject({ requests: 3, retries: 2 });
+		expect(clock.sleeps[0]).toBeGreaterThanOrEqual(750);
+		expect(clock.sleeps[1]).toBeGreaterThanOrEqual(1500);
+	});
+
+	it('gives up after Max Retries and says what happened and how many tries were made', async () => {
+		const down = () => Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+		const { sent, send } = scriptedSender([down, down, down]);
+		const result = await runJobs([['a']], pacing({ maxRetries: 2 }), URL_TYPE, send, virtualClock());
+		expect(sent).toHaveLength(3);
+		expect(result.failures.get('a')?.message).toBe('The request failed after 3 tries: the connection failed (ECONNRESET)');
+	});
+
+	it('waits out a 429 and resends the same request', async () => {
+		const clock = virtualClock();
+		const { sent, send } = scriptedSender([() => answer(429, error('rate_limit_exceeded', 'Slow down'), { 'x-ratelimit-reset': '3' })]);
+		const result = await runJobs([['a']], pacing(), URL_TYPE, send, clock);
+		expect(sent).toEqual([['a'], ['a']]);
+		expect(result.stats).toMatchObject({ rateLimited: 1, retries: 1 });
+		expect(clock.now()).toBeGreaterThan(3000);
+	});
+
+	it('does not resend a request after credits ran out while it waited for its retry', async () => {
+		const { sent, send } = scriptedSender([
+			() => answer(500, error('internal_error', 'Internal server error')),
+			() => answer(402, error('insufficient_credits', 'Insufficient credits')),
+		]);
+		const result = await runJobs([['a'], ['b']], pacing({ concurrency: 2 }), URL_TYPE, send, virtualClock());
+		expect(sent).toHaveLength(2);
+		expect([...result.failures.values()].map((failure) => failure.message)).toEqual([
+			'The Crustdata account is out of credits',
+			'The Crustdata account is out of credits',
+		]);
+	});
+
+	it('does not resend a success whose body is not a list (it may have been billed)', async () => {
+		const { sent, send } = scriptedSender([() => answer(200, { unexpected: true })]);
+		const result = await runJobs([['a']], pacing(), URL_TYPE, send, virtualClock());
+		expect(sent).toHaveLength(1);
+		expect(result.failures.get('a')?.message).toBe('Crustdata answered with something other than a list of results');
+	});
+
+	it('gives up narrowing down when every part of the request is refused: the request itself is wrong', async () => {
+		const ids = Array.from({ length: 100 }, (_, i) => `id-${i}`);
+		const refuse = () => answer(400, error('invalid_request', 'Invalid request body'));
+		const { sent, send } = scriptedSender(Array.from({ length: 300 }, () => refuse));
+		const result = await runJobs([ids.slice(0, 25), ids.slice(25, 50), ids.slice(50, 75), ids.slice(75)], pacing(), URL_TYPE, send, virtualClock());
+		expect(sent).toHaveLength(4);
+		expect(result.failures.size).toBe(100);
+		expect(result.failures.get('id-99')?.message).toBe('Crustdata refused the request: Invalid request body');
+	});
+
+	it('stops sending at the first failed input when the node will stop anyway', async () => {
+		const { sent, send } = scriptedSender([() => answer(400, error('invalid_request', 'Invalid business emails: b@x.gov'))]);
+		const result = await runJobs([['a', 'b@x.gov'], ['c'], ['d']], pacing({ concurrency: 1 }), URL_TYPE, send, virtualClock(), {
+			failFast: true,
+		});
+		expect(sent).toEqual([['a', 'b@x.gov']]);
+		expect(result.failures.get('b@x.gov')?.consequence).toBeUndefined();
+		expect(result.failures.get('d')?.consequence).toBe(true);
+	});
+
+	it('stops sending at the first answer that fails its input, when asked', async () => {
+		const { sent, send } = scriptedSender([]);
+		await runJobs([['a'], ['b'], ['c']], pacing({ concurrency: 1 }), URL_TYPE, send, virtualClock(), {
+			failFast: true,
+			failsInput: (entry) => (entry.matches ?? []).length === 0,
+		});
+		expect(sent).toEqual([['a']]);
+	});
+
+	it('never sends more than Max Requests Per Minute in any minute', async () => {
+		const clock = virtualClock();
+		const sentAt: number[] = [];
+		const send = async (identifiers: string[]) => {
+			sentAt.push(clock.now());
+			return answer(200, entriesFor(identifiers));
+		};
+		await runJobs(Array.from({ length: 7 }, (_, i) => [`id-${i}`]), pacing({ requestsPerMinute: 3, concurrency: 1 }), URL_TYPE, send, clock);
+		expect(sentAt).toEqual([0, 0, 0, 60_000, 60_000, 60_000, 120_000]);
+	});
+
+	it('sums the credits each answer reports', async () => {
+		const paid = (identifiers: string[]) => answer(200, entriesFor(identifiers), { 'x-credits-used': '2.5' });
+		const { send } = scriptedSender([paid, paid]);
+		const result = await runJobs([['a'], ['b']], pacing(), URL_TYPE, send, virtualClock());
+		expect(result.stats.creditsUsed).toBe(5);
+	});
+});
+
+describe('cancellation', () => {
+	it('ends a rate-limit wait as soon as the execution is cancelled', async () => {
+		const controller = new AbortController();
+		const send = async (identifiers: string[]) => answer(200, entriesFor(identifiers));
+		const started = Date.now();
+		// One request a minute: the second request waits 60 s unless the wait is cancelled.
+		const run = runJobs([['a'], ['b']], pacing({ requestsPerMinute: 1 }), URL_TYPE, send, abortableClock(controller.signal));
+		void sleep(100).then(() => controller.abort());
+		await expect(run).rejects.toThrow(ManualExecutionCancelledError);
+		expect(Date.now() - started).toBeLessThan(1_000);
+	});
+});
+
+describe('runJobs never loses an identifier', () => {
+	it.each(Array.from({ length: 200 }, (_, i) => i + 1))('answers or fails each identifier exactly once (seed %i)', async (seed) => {
+		const random = mulberry32(seed);
+		const ids = Array.from({ length: 1 + Math.floor(random() * 120) }, (_, i) => (random() < 0.1 ? `bad-${i}` : `id-${i}`));
+		const batchSize = 1 + Math.floor(random() * 25);
+		const batches = Array.from({ length: Math.ceil(ids.length / batchSize) }, (_, i) => ids.slice(i * batchSize, (i + 1) * batchSize));
+		const creditsAfter = random() < 0.2 ? Math.floor(random() * batches.length) : Infinity;
+		let answered = 0;
+		const send = async (identifiers: string[]): Promise<HttpAnswer> => {
+			const roll = random();
+			if (roll < 0.08) throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+			if (roll < 0.16) return answer(500, error('internal_error', 'Internal server error'));
+			if (roll < 0.22) return answer(429, error('rate_limit_exceeded', 'Slow down'), { 'x-ratelimit-reset': '1' });
+			if (answered >= creditsAfter) return answer(402, error('insufficient_credits', 'Insufficient credits'));
+			const bad = identifiers.filter((identifier) => identifier.startsWith('bad'));
+			if (bad.length > 0) {
+				const message = random() < 0.5 ? `Invalid identifiers: ${bad.join(', ')}` : 'Invalid request';
+				return answer(400, error('invalid_request', message));
+			}
+			answered += 1;
+			return answer(200, entriesFor(identifiers));
+		};
+		const result = await runJobs(batches, pacing({ concurrency: 1 + (seed % 3) }), URL_TYPE, send, virtualClock());
+		const entryIds = result.entries.map((entry) => entry.matched_on);
+		expect(new Set(entryIds).size).toBe(entryIds.length);
+		for (const id of ids) {
+			expect([id, entryIds.includes(id), result.failures.has(id)]).toEqual([id, !result.failures.has(id), !entryIds.includes(id)]);
+		}
+		expect(entryIds.length + result.failures.size).toBe(ids.length);
+	});
+});
