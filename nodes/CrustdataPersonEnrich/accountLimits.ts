@@ -1,6 +1,7 @@
 import type { IDataObject, NodeExecutionHint } from 'n8n-workflow';
 
 import { CANCELLED, connectionProblem, fieldsDenied, KEY_REJECTED, type HttpAnswer } from './answerPolicy';
+import { OPERATION_NAME } from './description';
 import { ENDPOINT } from './requestPlanning';
 import type { CrustdataClient } from './transport';
 import type { EnrichSettings, ItemFailure, Operation, RateLimit } from './types';
@@ -11,10 +12,10 @@ import type { EnrichSettings, ItemFailure, Operation, RateLimit } from './types'
  * the node cannot judge never blocks a run: it goes ahead on Crustdata's defaults.
  */
 
-export const ACCOUNT_ENDPOINTS_PATH = '/account/endpoints';
+const ACCOUNT_ENDPOINTS_PATH = '/account/endpoints';
 
 /** Crustdata's documented default for the enrich endpoints. */
-export const DEFAULT_REQUESTS_PER_MINUTE = 15;
+const DEFAULT_REQUESTS_PER_MINUTE = 15;
 
 /** A free, small GET: when it is slow, the run should not wait long to go ahead without it. */
 const DISCOVERY_TIMEOUT_MS = 10_000;
@@ -44,8 +45,11 @@ export interface AccountVerdict {
 const isRecord = (value: unknown): value is IDataObject =>
 	typeof value === 'object' && value !== null && !Array.isArray(value);
 
-const positiveNumber = (value: unknown) =>
-	typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : undefined;
+/** A limit as a whole number of requests: a fraction of a request cannot be sent. */
+function limitFrom(value: unknown): number | undefined {
+	const limit = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+	return typeof limit === 'number' && Number.isFinite(limit) && limit >= 1 ? Math.floor(limit) : undefined;
+}
 
 const strings = (value: unknown) =>
 	Array.isArray(value) ? value.filter((entry): entry is string => typeof entry === 'string') : [];
@@ -60,20 +64,29 @@ export function readEndpointAccess(answer: HttpAnswer, path: string): AccountRea
 	if (!isRecord(endpoint)) return { unreadable: `its answer did not list ${path}` };
 	// One of Crustdata's pages calls `not_enabled` `disabled`; any other word is news to the node.
 	if (!['enabled', 'not_enabled', 'disabled'].includes(endpoint.status as string)) {
-		return { unreadable: `its answer gave ${path} the unknown status ${JSON.stringify(endpoint.status)}` };
+		return {
+			unreadable:
+				typeof endpoint.status === 'string'
+					? `its answer gave ${path} the unknown status "${endpoint.status.slice(0, 40)}"`
+					: `its answer gave ${path} no status`,
+		};
 	}
 	return {
 		access: {
 			path,
 			enabled: endpoint.status === 'enabled',
-			endpointLimit: positiveNumber(endpoint.effective_rate_limit_rpm),
-			keyLimit: positiveNumber(body.token_limit_rpm),
+			endpointLimit: limitFrom(endpoint.effective_rate_limit_rpm),
+			keyLimit: limitFrom(body.token_limit_rpm),
 			disabledFields: strings(isRecord(endpoint.fields) ? endpoint.fields.disabled : undefined),
 		},
 	};
 }
 
-/** The requested fields the account is denied; a denied section denies every path inside it. */
+/**
+ * The requested fields the account is denied; a denied section denies every path inside it. A
+ * whole section whose listing denies only a path inside it is let through: the account may just
+ * leave that part out, and if Crustdata refuses instead, its 403 stops the run at the first request.
+ */
 export function deniedFields(requested: string[], disabled: string[]): string[] {
 	return requested.filter((field) => disabled.some((denied) => field === denied || field.startsWith(`${denied}.`)));
 }
@@ -86,7 +99,9 @@ export function resolveRateLimit(maxRequestsPerMinute: number, access?: Endpoint
 	const known: RateLimit[] = [
 		...(access?.endpointLimit ? [{ requestsPerMinute: access.endpointLimit, source: `the account's limit for ${access.path}` }] : []),
 		...(access?.keyLimit ? [{ requestsPerMinute: access.keyLimit, source: "the account's limit across all endpoints" }] : []),
-		...(maxRequestsPerMinute > 0 ? [{ requestsPerMinute: maxRequestsPerMinute, source: "the node's Max Requests Per Minute" }] : []),
+		...(maxRequestsPerMinute > 0
+			? [{ requestsPerMinute: Math.max(1, Math.floor(maxRequestsPerMinute)), source: "the node's Max Requests Per Minute" }]
+			: []),
 	];
 	if (known.length === 0) {
 		return {
@@ -97,8 +112,6 @@ export function resolveRateLimit(maxRequestsPerMinute: number, access?: Endpoint
 	return known.reduce((lowest, limit) => (limit.requestsPerMinute < lowest.requestsPerMinute ? limit : lowest));
 }
 
-const OPERATION_NAME: Record<Operation, string> = { enrich: 'Enrich', enrichLive: 'Enrich Live' };
-
 function endpointNotEnabled(operation: Operation): ItemFailure {
 	return {
 		source: 'api',
@@ -107,7 +120,6 @@ function endpointNotEnabled(operation: Operation): ItemFailure {
 			operation === 'enrichLive'
 				? "Ask Crustdata to upgrade your plan, or use the Enrich operation, which reads Crustdata's cached dataset"
 				: 'Ask Crustdata to enable this endpoint for your account',
-		httpCode: '403',
 	};
 }
 

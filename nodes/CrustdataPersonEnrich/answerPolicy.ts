@@ -48,7 +48,7 @@ export type Classified =
 	| { kind: 'rejectedUnnamed'; message: string }
 	| { kind: 'stop'; failure: ItemFailure };
 
-export function errorMessage(body: unknown): string {
+function errorMessage(body: unknown): string {
 	if (typeof body === 'string') return body.slice(0, 500);
 	if (body && typeof body === 'object') {
 		const { error, message } = body as { error?: { message?: unknown } | string; message?: unknown };
@@ -97,7 +97,6 @@ export function fieldsDenied(fields: string[]): ItemFailure {
 		source: 'api',
 		message: `Your Crustdata plan does not include the ${what} ${fields.map((field) => `'${field}'`).join(', ')}`,
 		description: `Remove ${them} from Fields or Extra Field Paths, or ask Crustdata to enable ${them} for your account`,
-		httpCode: '403',
 	};
 }
 
@@ -165,7 +164,7 @@ export function classifyAnswer(answer: HttpAnswer, identifiers: string[], matchT
 	if (statusCode === 403) {
 		const field = /'([a-z_]+(?:\.[a-z_]+)*)'/.exec(message)?.[1];
 		return field
-			? { kind: 'stop', failure: fieldsDenied([field]) }
+			? { kind: 'stop', failure: { ...fieldsDenied([field]), httpCode: '403' } }
 			: stop(`Crustdata denied access: ${message}`, 'Check that your Crustdata plan includes this operation', 403);
 	}
 	if (statusCode === 400) return classifyBadRequest(message, body, identifiers);

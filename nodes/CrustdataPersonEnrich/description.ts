@@ -1,5 +1,8 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { MAX_IN_FLIGHT } from './pacer';
+import type { Operation } from './types';
+
 // The node's parameters as the editor shows them. Names are part of the public contract.
 
 export const PERSON_DATA_SECTIONS = [
@@ -14,6 +17,8 @@ export const PERSON_DATA_SECTIONS = [
 	'certifications',
 	'honors',
 ] as const;
+
+export const OPERATION_NAME: Record<Operation, string> = { enrich: 'Enrich', enrichLive: 'Enrich Live' };
 
 const identifierParameter = {
 	displayName: 'Profile URL',
@@ -34,13 +39,13 @@ export const nodeProperties: INodeProperties[] = [
 		noDataExpression: true,
 		options: [
 			{
-				name: 'Enrich',
+				name: OPERATION_NAME.enrich,
 				value: 'enrich',
 				action: 'Enrich a person from the cached dataset',
 				description: "Look people up in Crustdata's cached dataset by profile URL or business email",
 			},
 			{
-				name: 'Enrich Live',
+				name: OPERATION_NAME.enrichLive,
 				value: 'enrichLive',
 				action: 'Enrich a person with live data',
 				description: 'Fetch fresh profile data in real time by profile URL (7 credits a profile, plan-gated)',
@@ -142,10 +147,9 @@ export const nodeProperties: INodeProperties[] = [
 				displayName: 'Concurrency',
 				name: 'concurrency',
 				type: 'number',
-				typeOptions: { minValue: 0, maxValue: 10 },
+				typeOptions: { minValue: 0, maxValue: MAX_IN_FLIGHT },
 				default: 0,
-				description:
-					'How many requests may wait for an answer at once, up to 10. 0 sets it from the rate limit and how fast Crustdata answers. When credits run out, the requests already waiting still complete.',
+				description: `How many requests may wait for an answer at once, up to ${MAX_IN_FLIGHT}. 0 sets it from the rate limit and how fast Crustdata answers. When credits run out, the other requests already waiting still complete and can be billed; 1 avoids that.`,
 			},
 			{
 				displayName: 'Extra Field Paths',
@@ -170,7 +174,7 @@ export const nodeProperties: INodeProperties[] = [
 				typeOptions: { minValue: 0 },
 				default: 0,
 				description:
-					'The node never sends faster than this, nor faster than your Crustdata account allows. 0 follows the limit Crustdata reports for your account (15 a minute when it reports none).',
+					'The node never sends faster than this, nor faster than the limit Crustdata reports for your account. 0 follows that limit (15 a minute when Crustdata reports none).',
 			},
 			{
 				displayName: 'Max Retries',

@@ -69,20 +69,28 @@ describe('the account check before a run', () => {
 	});
 
 	it(
-		'follows an account limit below 15 a minute even when the answers would let it go faster',
+		'follows an account limit below 15 a minute, the lower of the endpoint and the key limit, even when the answers would let it go faster',
 		async () => {
-			// The window the answers report is unlimited: only the account's limit of 2 a minute holds the third request.
-			sandbox.configure({ rateLimit: null, accountEndpointsAnswer: listing({ effective_rate_limit_rpm: 2 }) });
+			// The window the answers report is unlimited: only the key's limit of 2 a minute holds the third request.
+			sandbox.configure({ rateLimit: null, accountEndpointsAnswer: listing({ effective_rate_limit_rpm: 100 }, 2) });
 			const run = await runNode(sandbox, { items: urlItems(uniqueUrls(75)) });
 			const arrivals = enrichRequests(sandbox).map((request) => request.at);
 			expect(run.status).toBe('success');
 			expect(arrivals).toHaveLength(3);
 			expect(arrivals[1] - arrivals[0]).toBeLessThan(1_000);
 			expect(arrivals[2] - arrivals[0]).toBeGreaterThanOrEqual(60_000 - 50);
-			expect(summary(run)).toMatch(/; paced at 2 requests a minute, the account's limit for \/person\/enrich$/);
+			expect(summary(run)).toMatch(/; paced at 2 requests a minute, the account's limit across all endpoints$/);
 		},
 		90_000,
 	);
+
+	it('paces at 15 a minute when the account reports no limit, and says so', async () => {
+		sandbox.configure({ reportRateLimits: false });
+		const run = await runNode(sandbox, { items: urlItems(uniqueUrls(30)) });
+		expect(run.status).toBe('success');
+		expect(run.hints.some((hint) => /Could not read/.test(hint.message))).toBe(false);
+		expect(summary(run)).toMatch(/; paced at 15 requests a minute, Crustdata's default, as the account reports no limit$/);
+	});
 
 	it('lets a Max Requests Per Minute below the account limit cap the run', async () => {
 		sandbox.configure({ rateLimit: { limit: 10, windowMs: 1_000 } });
@@ -132,6 +140,13 @@ describe('what the account may not do stops the run before it spends', () => {
 		const run = await runNode(sandbox, { items: urlItems(uniqueUrls(3)), parameters: { operation: 'enrichLive' } });
 		expect(run.error?.message).toBe(`Your Crustdata plan does not include Enrich Live (${LIVE})`);
 		expect(run.error?.description).toMatch(/Ask Crustdata to upgrade your plan, or use the Enrich operation/);
+		expect(enrichRequests(sandbox)).toEqual([]);
+	});
+
+	it('an enrich endpoint the plan does not include: the same, for Enrich', async () => {
+		sandbox.configure({ disabledEndpoints: [ENRICH] });
+		const run = await runNode(sandbox, { items: urlItems(uniqueUrls(3)) });
+		expect(run.error?.message).toBe(`Your Crustdata plan does not include Enrich (${ENRICH})`);
 		expect(enrichRequests(sandbox)).toEqual([]);
 	});
 

@@ -1,5 +1,6 @@
 'use strict';
-// Quick self-check of the sandbox: node test/sandbox/smoke.js (exits 0 on success).
+// Quick self-check of the sandbox: node test/sandbox/smoke.js (exits 0 on success); the jest
+// suite runs it too, through `checkSandbox`.
 const assert = require('node:assert/strict');
 const { startSandbox, DEFAULT_SANDBOX_KEY } = require('./server');
 
@@ -9,7 +10,14 @@ const HEADERS = {
 	'content-type': 'application/json',
 };
 
-async function main() {
+/**
+ * The body parsed in this module's realm: under jest, `Response.json()` builds objects from
+ * another realm's prototypes, which strict deep equality tells apart from literals.
+ */
+const readJson = async (res) => JSON.parse(await res.text());
+
+/** Every check against a fresh sandbox; throws on the first that fails. */
+async function checkSandbox() {
 	const sb = await startSandbox({ rateLimit: { limit: 3, windowMs: 400 } });
 	const post = async (body, headers = HEADERS) => {
 		const res = await fetch(`${sb.url}/person/enrich`, {
@@ -17,7 +25,7 @@ async function main() {
 			headers,
 			body: JSON.stringify(body),
 		});
-		return { status: res.status, headers: res.headers, json: await res.json() };
+		return { status: res.status, headers: res.headers, json: await readJson(res) };
 	};
 	try {
 		// 401, then a mixed 200
@@ -91,7 +99,7 @@ async function main() {
 		await assert.rejects(
 			post({ professional_network_profile_urls: ['https://www.linkedin.com/in/abc'] }),
 		);
-		const log = await (await fetch(`${sb.url}/__sandbox/requests`)).json();
+		const log = await readJson(await fetch(`${sb.url}/__sandbox/requests`));
 		assert.equal(log.length, 1);
 		assert.equal(log[0].status, 'dropped');
 		assert.equal(sb.requests[0].identifierCount, 1);
@@ -176,7 +184,7 @@ async function main() {
 				headers: HEADERS,
 				body: JSON.stringify(body),
 			});
-			return { status: res.status, headers: res.headers, json: await res.json() };
+			return { status: res.status, headers: res.headers, json: await readJson(res) };
 		};
 		const LIVE = '/person/professional_network/enrich/live';
 		sb.reset();
@@ -299,13 +307,19 @@ async function main() {
 		assert.equal(await hanging, 'gone');
 		assert.ok(Date.now() - closing < 1000, 'close() waited for a hanging request');
 
-		console.log('sandbox smoke: ok');
 	} finally {
 		await sb.close();
 	}
 }
 
-main().catch((err) => {
-	console.error(err);
-	process.exit(1);
-});
+module.exports = { checkSandbox };
+
+if (require.main === module) {
+	checkSandbox().then(
+		() => console.log('sandbox smoke: ok'),
+		(err) => {
+			console.error(err);
+			process.exit(1);
+		},
+	);
+}

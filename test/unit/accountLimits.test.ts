@@ -45,10 +45,16 @@ describe('readEndpointAccess', () => {
 	});
 
 	it('takes null, missing or nonsense limits as no limit reported', () => {
-		for (const [endpointLimit, tokenLimit] of [[null, null], [undefined, undefined], ['60', -1], [0, Number.NaN]]) {
+		for (const [endpointLimit, tokenLimit] of [[null, null], [undefined, undefined], ['sixty', -1], [0, Number.NaN], [0.5, '']]) {
 			const reading = readEndpointAccess(listing({ effective_rate_limit_rpm: endpointLimit }, tokenLimit), ENRICH);
 			expect(reading).toEqual({ access: expect.objectContaining({ endpointLimit: undefined, keyLimit: undefined }) });
 		}
+	});
+
+	it('reads a limit given as a numeric string, in whole requests', () => {
+		expect(readEndpointAccess(listing({ effective_rate_limit_rpm: '60' }, 7.5), ENRICH)).toEqual({
+			access: expect.objectContaining({ endpointLimit: 60, keyLimit: 7 }),
+		});
 	});
 
 	it('reads both words Crustdata uses for an endpoint the plan does not include', () => {
@@ -91,6 +97,8 @@ describe('readEndpointAccess', () => {
 			[answer(200, { endpoints: 'all' }), 'its answer had an unexpected shape'],
 			[answer(200, { endpoints: [] }), `its answer did not list ${ENRICH}`],
 			[listing({ status: 'beta' }), `its answer gave ${ENRICH} the unknown status "beta"`],
+			[listing({ status: 'x'.repeat(500) }), `its answer gave ${ENRICH} the unknown status "${'x'.repeat(40)}"`],
+			[listing({ status: undefined }), `its answer gave ${ENRICH} no status`],
 		] as const;
 		for (const [given, why] of cases) expect(readEndpointAccess(given, ENRICH)).toEqual({ unreadable: why });
 	});
@@ -130,6 +138,7 @@ describe('resolveRateLimit', () => {
 		expect(resolveRateLimit(0, access())).toEqual({ requestsPerMinute: 15, source: "Crustdata's default, as the account reports no limit" });
 		expect(resolveRateLimit(0)).toEqual({ requestsPerMinute: 15, source: "Crustdata's default" });
 		expect(resolveRateLimit(45)).toEqual({ requestsPerMinute: 45, source: "the node's Max Requests Per Minute" });
+		expect(resolveRateLimit(0.4)).toEqual({ requestsPerMinute: 1, source: "the node's Max Requests Per Minute" });
 	});
 });
 
@@ -142,7 +151,6 @@ describe('judgeAccount', () => {
 			source: 'api',
 			message: "Your Crustdata plan does not include the fields 'certifications', 'honors.title'",
 			description: 'Remove them from Fields or Extra Field Paths, or ask Crustdata to enable them for your account',
-			httpCode: '403',
 		});
 	});
 

@@ -138,12 +138,16 @@ describe('requests in flight', () => {
 		expect(pacer.allowedInFlight).toBe(2);
 	});
 
-	it('stay at the Concurrency the user set', async () => {
+	it('stay at the Concurrency the user set, whatever the answer times', async () => {
 		const clock = virtualClock();
 		const pacer = new RequestPacer(120, clock, 1);
 		const { tickets, held } = await takeTickets(pacer, 1);
+		await clock.sleep(2_000);
 		pacer.settle(tickets[0], { 'x-ratelimit-remaining': '100' });
+		// Automatic, 2 s answers at 2 a second would allow 5.
+		expect(pacer.allowedInFlight).toBe(1);
 		await held;
+		await takeTickets(pacer, 0);
 		expect(pacer.inFlightCeiling).toBe(1);
 	});
 });
