@@ -103,8 +103,9 @@ const emptyStats = (): TransportStats => ({ requests: 0, retries: 0, rateLimited
 
 /** What a run that sends nothing returns: every identifier fails with `failure`, when one is given. */
 export function nothingSent(batches: string[][], failure?: ItemFailure): TransportResult {
-	const identifiers = failure ? batches.flat() : [];
-	return { entries: [], failures: new Map(identifiers.map((identifier) => [identifier, failure as ItemFailure])), stats: emptyStats() };
+	const failures = new Map<string, ItemFailure>();
+	if (failure) for (const identifier of batches.flat()) failures.set(identifier, failure);
+	return { entries: [], failures, stats: emptyStats() };
 }
 
 /** Bisection that finds every half refused too is not looking at bad identifiers but a bad request. */
