@@ -83,7 +83,24 @@ if (env.SANDBOX_DISABLED_ENDPOINTS !== undefined) {
 		.filter(Boolean);
 }
 
-startSandbox(options).then(
+if (has('SANDBOX_API_GENERATION')) options.apiGeneration = num('SANDBOX_API_GENERATION');
+if (has('SANDBOX_CONTACT_ON_ENRICH')) options.contactOnEnrich = env.SANDBOX_CONTACT_ON_ENRICH;
+if (env.SANDBOX_GRANTED_SECTIONS !== undefined) {
+	options.grantedSections = env.SANDBOX_GRANTED_SECTIONS.split(',')
+		.map((s) => s.trim())
+		.filter(Boolean);
+}
+
+let started;
+try {
+	started = startSandbox(options);
+} catch (err) {
+	// an option value startSandbox refuses (apiGeneration, contactOnEnrich)
+	process.stderr.write(`Crustdata sandbox failed to start: ${err.message}\n`);
+	process.exit(2);
+}
+
+started.then(
 	(sandbox) => {
 		process.stdout.write(
 			`Crustdata sandbox listening on ${sandbox.url} (API key: ${sandbox.apiKey})\n`,

@@ -13,16 +13,36 @@ export interface SandboxLookup {
 	candidates: SandboxCandidate[];
 }
 
-/** The ten person_data section names, in the API's order. */
+/** API generation whose field names apply (default 1). */
+export type SandboxGeneration = 1 | 2;
+
+/** The ten person_data section names of generation 1, in the API's order. */
 export declare const SECTION_NAMES: readonly string[];
+/** Generation 2: SECTION_NAMES without contact, plus assessment and social_posts. */
+export declare const GENERATION_2_SECTION_NAMES: readonly string[];
+/** Generation-2 sections that need field access: assessment, social_posts. */
+export declare const FIELD_ACCESS_SECTIONS: readonly string[];
+/** The four fields of POST /person/contact/enrich: contact.business_emails, .personal_emails, .phone_numbers, .websites. */
+export declare const CONTACT_FIELDS: readonly string[];
+/** Email record statuses: deliverable, catch_all, invalid, unknown. */
+export declare const EMAIL_STATUSES: readonly string[];
+/** SECTION_NAMES or GENERATION_2_SECTION_NAMES. */
+export declare function sectionNames(generation?: SandboxGeneration): readonly string[];
 /** Top-level keys also accepted in `fields`: crustdata_person_id, updated_at. */
 export declare const TOP_LEVEL_KEYS: readonly string[];
-/** Shape of person_data ('leaf' = value, object = nested keys, one-element array = array of objects). */
+/** Shape of person_data, every generation's sections ('leaf' = value, object = nested keys, one-element array = array of objects). */
 export declare const SCHEMA: Record<string, unknown>;
 
-/** Section names, top-level keys and every valid dot path (what a 400 lists as available_fields). */
-export declare function validFieldPaths(): string[];
-export declare function isValidField(field: string): boolean;
+/** Section names of the generation, top-level keys and every valid dot path (what a 400 lists as available_fields). */
+export declare function validFieldPaths(generation?: SandboxGeneration): string[];
+export declare function isValidField(field: string, generation?: SandboxGeneration): boolean;
+/** Contact data as POST /person/contact/enrich answers it (copies; business records may carry crustdata_company_id). */
+export declare function contactEnrichData(person: SandboxPerson): {
+	business_emails: Array<{ email: string; status: string; last_updated: string; crustdata_company_id?: number }>;
+	personal_emails: Array<{ email: string; status: string; last_updated: string }>;
+	phone_numbers: string[];
+	websites: string[];
+};
 export declare function lookupByProfileUrl(url: string): SandboxLookup;
 export declare function lookupByBusinessEmail(email: string): SandboxLookup;
 export declare function buildPerson(seed: string, opts?: Record<string, unknown>): SandboxPerson;

@@ -6,16 +6,24 @@
  * so the same identifier always yields the same person, in any process.
  *
  * Rules (see README.md):
- *   profile URL slug  nomatch* -> not_found, redacted* -> redacted, else 1 candidate (1.0)
+ *   profile URL slug  nomatch* -> not_found, redacted* -> redacted, else 1 candidate (1.0);
+ *                     nocontact* / fullcontact* / undeliverable* fix the contact data
  *   email local part  nomatch* -> not_found, redacted* -> redacted,
  *                     multi*   -> 3 candidates scored 0.62, 0.97, 0.35 (in that order),
  *                     else 1 candidate scored 0.80..1.00 (from the hash)
+ *
+ * Field names depend on the API generation: generation 1 has `contact` on /person/enrich,
+ * generation 2 has no `contact` but `assessment` and `social_posts`. Every person carries all
+ * of them (the same data on both generations); the server only lets through what the
+ * generation knows.
  */
 
 const L = 'leaf';
 
 const LOCATION = { raw: L, city: L, state: L, country: L, continent: L };
 const EMAIL_RECORD = { email: L, status: L, last_updated: L };
+/** Status of a business or personal email record. */
+const EMAIL_STATUSES = Object.freeze(['deliverable', 'catch_all', 'invalid', 'unknown']);
 const EMPLOYMENT = {
 	name: L,
 	title: L,
@@ -101,8 +109,14 @@ const SCHEMA = {
 		},
 	],
 	honors: [{ title: L, issuer: L, issued_date: L, description: L }],
+	// generation 2 only
+	assessment: { score: L, summary: L, seniority_level: L, strengths: L, last_updated: L },
+	social_posts: [
+		{ post_id: L, permalink: L, text: L, posted_at: L, reactions: L, comments: L },
+	],
 };
 
+/** The sections of generation 1 (the reference page), in the API's order. */
 const SECTION_NAMES = Object.freeze([
 	'basic_profile',
 	'professional_network',
@@ -115,6 +129,27 @@ const SECTION_NAMES = Object.freeze([
 	'certifications',
 	'honors',
 ]);
+
+/** Generation 2: no `contact` (moved to /person/contact/enrich), `assessment` and `social_posts` added. */
+const GENERATION_2_SECTION_NAMES = Object.freeze(
+	SECTION_NAMES.filter((s) => s !== 'contact').concat(['assessment', 'social_posts']),
+);
+
+/** Generation-2 sections that need field access (granted per account). */
+const FIELD_ACCESS_SECTIONS = Object.freeze(['assessment', 'social_posts']);
+
+/** The only `fields` of POST /person/contact/enrich (generation 2), one per tier. */
+const CONTACT_FIELDS = Object.freeze([
+	'contact.business_emails',
+	'contact.personal_emails',
+	'contact.phone_numbers',
+	'contact.websites',
+]);
+
+/** Section names of an API generation (1, the default, or 2). */
+function sectionNames(generation = 1) {
+	return generation === 2 ? GENERATION_2_SECTION_NAMES : SECTION_NAMES;
+}
 
 /** Top-level scalar keys that may also be named in `fields`. */
 const TOP_LEVEL_KEYS = Object.freeze(['crustdata_person_id', 'updated_at']);
@@ -129,20 +164,29 @@ function collectPaths(prefix, node, out) {
 	}
 }
 
-let cachedPaths = null;
-/** All section names, the two top-level keys, and every valid dot path inside the sections. */
-function validFieldPaths() {
-	if (!cachedPaths) {
-		const out = [...SECTION_NAMES, ...TOP_LEVEL_KEYS];
-		for (const section of SECTION_NAMES) collectPaths(section, SCHEMA[section], out);
-		cachedPaths = Object.freeze(out);
+const cachedPaths = new Map();
+/**
+ * All section names of the generation (default 1), the two top-level keys, and every valid dot
+ * path inside those sections.
+ */
+function validFieldPaths(generation = 1) {
+	const sections = sectionNames(generation);
+	if (!cachedPaths.has(sections)) {
+		const out = [...sections, ...TOP_LEVEL_KEYS];
+		for (const section of sections) collectPaths(section, SCHEMA[section], out);
+		cachedPaths.set(sections, Object.freeze(out));
 	}
-	return cachedPaths.slice();
+	return cachedPaths.get(sections).slice();
 }
 
-/** True when `field` is a section name, a top-level key or a dot path that exists in SCHEMA. */
-function isValidField(field) {
+/**
+ * True when `field` is a section name of the generation (default 1), a top-level key or a dot
+ * path that exists in SCHEMA inside such a section.
+ */
+function isValidField(field, generation = 1) {
 	if (typeof field !== 'string' || field === '') return false;
+	const head = field.split('.')[0];
+	if (!sectionNames(generation).includes(head) && !TOP_LEVEL_KEYS.includes(head)) return false;
 	let node = SCHEMA;
 	for (const seg of field.split('.')) {
 		if (Array.isArray(node)) node = node[0];
@@ -409,6 +453,22 @@ const HONORS = [
 	{ title: 'Hackathon Winner', issuer: 'TechCrunch Disrupt' },
 	{ title: 'President’s Club', issuer: 'Employer' },
 ];
+const POST_TEXTS = [
+	'We are hiring at {company}! DM me if you want to build with us.',
+	'Proud of what the {company} team shipped this quarter.',
+	'Three lessons from scaling a team, a thread.',
+	'Speaking at a meetup next week about what we learned at {company}.',
+	'Grateful for five years of building, learning and shipping.',
+];
+/** One draw picks a URL-found person's business email status (about half deliverable). */
+const BUSINESS_EMAIL_STATUS_DRAW = [
+	'deliverable',
+	'deliverable',
+	'deliverable',
+	'catch_all',
+	'invalid',
+	'unknown',
+];
 const LANG_BY_REPO = ['TypeScript', 'Python', 'Go', 'Rust', null];
 const YEARS_BUCKETS = [
 	[1, 'Less than 1 year'],
@@ -581,27 +641,86 @@ function buildPerson(seed, opts = {}) {
 				(v, i, a) => a.indexOf(v) === i,
 			);
 
-	const businessEmails = [];
+	// Contact data. The draws from `r` are the same as before the statuses changed, so every
+	// other section stays as it was; extra records come from their own stream `x`.
+	const x = makeRng(`contact:${seed}`);
+	const ownBusinessEmail = opts.email || `${first}.${last}@${company.domain}`.toLowerCase();
+	let businessEmails = [];
 	if (hasBusinessEmail) {
 		businessEmails.push({
-			email: opts.email || `${first}.${last}@${company.domain}`.toLowerCase(),
-			status: opts.email ? 'verified' : r.pick(['verified', 'verified', 'catch_all', 'unverified']),
+			email: ownBusinessEmail,
+			status: opts.email ? 'deliverable' : r.pick(BUSINESS_EMAIL_STATUS_DRAW),
 			last_updated: lastUpdated,
 		});
+		const older = `${first.charAt(0)}${last}@${company.domain}`.toLowerCase();
+		if (x.chance(0.3) && older !== ownBusinessEmail) {
+			businessEmails.push({
+				email: older,
+				status: x.pick(['invalid', 'catch_all', 'unknown']),
+				last_updated: isoDate(2025, x.int(1, 12), x.int(1, 28)),
+			});
+		}
 	}
-	const personalEmails = hasPersonalEmail
+	let personalEmails = hasPersonalEmail
 		? [
 				{
 					email: `${login}@${r.pick(['gmail.com', 'proton.me', 'outlook.com'])}`,
-					status: r.pick(['verified', 'unverified']),
+					status: r.pick(['deliverable', 'deliverable', 'unknown', 'invalid']),
 					last_updated: lastUpdated,
 				},
 			]
 		: [];
-	const phones = hasPhone ? [`+1 415-555-${String(r.int(100, 9999)).padStart(4, '0')}`] : [];
+	let phones = hasPhone ? [`+1 415-555-${String(r.int(100, 9999)).padStart(4, '0')}`] : [];
 	if (hasPhone && r.chance(0.25))
 		phones.push(`+44 20 7946 ${String(r.int(0, 9999)).padStart(4, '0')}`);
-	const websites = hasWebsite ? [`https://${login}.dev`] : [];
+	let websites = hasWebsite ? [`https://${login}.dev`] : [];
+	if (opts.contact === 'none') {
+		businessEmails = [];
+		personalEmails = [];
+		phones = [];
+		websites = [];
+	} else if (opts.contact === 'full') {
+		businessEmails = [{ email: ownBusinessEmail, status: 'deliverable', last_updated: lastUpdated }];
+		if (!personalEmails.some((e) => e.status === 'deliverable')) {
+			personalEmails = [
+				{ email: `${login}@gmail.com`, status: 'deliverable', last_updated: lastUpdated },
+			];
+		}
+		if (phones.length === 0) phones = [`+1 415-555-${String(x.int(100, 9999)).padStart(4, '0')}`];
+		if (websites.length === 0) websites = [`https://${login}.dev`];
+	} else if (opts.contact === 'undeliverable') {
+		businessEmails = [
+			{ email: ownBusinessEmail, status: 'catch_all', last_updated: lastUpdated },
+			{
+				email: `${first.charAt(0)}${last}@${company.domain}`.toLowerCase(),
+				status: 'invalid',
+				last_updated: lastUpdated,
+			},
+		];
+	}
+
+	// generation-2 sections, from their own stream
+	const g = makeRng(`gen2:${seed}`);
+	const assessment = {
+		score: g.int(35, 98),
+		summary: `${role.title} at ${company.name}, ${yearsBucket(rawYears).toLowerCase()} in the role`,
+		seniority_level: role.seniority,
+		strengths: skills.slice(0, 3),
+		last_updated: lastUpdated,
+	};
+	const socialPosts = [];
+	const postCount = g.int(1, 3);
+	for (let i = 0; i < postCount; i++) {
+		const postId = String(7100000000000000000n + BigInt(fnv1a(`post:${seed}:${i}`)));
+		socialPosts.push({
+			post_id: postId,
+			permalink: `https://www.linkedin.com/feed/update/urn:li:activity:${postId}`,
+			text: g.pick(POST_TEXTS).replace('{company}', company.name),
+			posted_at: isoDate(2026, g.int(1, 7), g.int(1, 28)),
+			reactions: g.int(0, 500),
+			comments: g.int(0, 60),
+		});
+	}
 
 	const devProfiles = [];
 	if (hasGithub) {
@@ -726,6 +845,8 @@ function buildPerson(seed, opts = {}) {
 		dev_platform_profiles: devProfiles,
 		certifications,
 		honors,
+		assessment,
+		social_posts: socialPosts,
 	};
 }
 
@@ -740,6 +861,13 @@ function slugOf(url) {
 	return parts.length ? parts[parts.length - 1] : s;
 }
 
+/** Slug prefixes that fix a URL-found person's contact data (see buildPerson). */
+const CONTACT_RULES = [
+	['nocontact', 'none'],
+	['fullcontact', 'full'],
+	['undeliverable', 'undeliverable'],
+];
+
 /** Persons generated for this profile URL, same result as the sandbox's /person/enrich. */
 function lookupByProfileUrl(url) {
 	const slug = slugOf(url);
@@ -751,8 +879,13 @@ function lookupByProfileUrl(url) {
 	} catch {
 		/* keep raw slug */
 	}
-	const parts = nameParts(decoded, /[-_]/);
 	const opts = { slug };
+	const rule = CONTACT_RULES.find(([prefix]) => decoded.startsWith(prefix));
+	if (rule) {
+		opts.contact = rule[1];
+		decoded = decoded.slice(rule[0].length);
+	}
+	const parts = nameParts(decoded, /[-_]/);
 	if (parts.length >= 2) {
 		opts.first = cap(parts[0]);
 		opts.last = cap(parts[parts.length - 1]);
@@ -801,10 +934,43 @@ function lookupByBusinessEmail(email) {
 	};
 }
 
+/**
+ * A person's contact data as POST /person/contact/enrich answers it (fresh copies): the same
+ * records as `person.contact`, business records also carrying `crustdata_company_id` when the
+ * domain is one of the person's employers with a known id.
+ */
+function contactEnrichData(person) {
+	const c = person.contact;
+	const jobs = [
+		...person.experience.employment_details.current,
+		...person.experience.employment_details.past,
+	];
+	const companyIdOf = (email) => {
+		const domain = email.slice(email.lastIndexOf('@') + 1);
+		const job = jobs.find((j) => j.company_website_domain === domain && j.crustdata_company_id);
+		return job ? job.crustdata_company_id : undefined;
+	};
+	return {
+		business_emails: c.business_emails.map((e) => {
+			const id = companyIdOf(e.email);
+			return id === undefined ? { ...e } : { ...e, crustdata_company_id: id };
+		}),
+		personal_emails: c.personal_emails.map((e) => ({ ...e })),
+		phone_numbers: c.phone_numbers.slice(),
+		websites: c.websites.slice(),
+	};
+}
+
 module.exports = {
 	SCHEMA,
 	SECTION_NAMES,
+	GENERATION_2_SECTION_NAMES,
+	FIELD_ACCESS_SECTIONS,
+	CONTACT_FIELDS,
+	EMAIL_STATUSES,
 	TOP_LEVEL_KEYS,
+	sectionNames,
+	contactEnrichData,
 	validFieldPaths,
 	isValidField,
 	lookupByProfileUrl,

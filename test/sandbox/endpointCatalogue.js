@@ -1,8 +1,8 @@
 'use strict';
 /*
  * The endpoint listing that GET /account/endpoints answers from: the two billable person
- * endpoints, whose rpm, status and fields the sandbox fills in from its options at request time,
- * and an illustrative catalogue of Crustdata's other endpoints so that the unfiltered answer is as
+ * endpoints, whose rpm, status and fields the sandbox fills in from its options at request time
+ * (and /person/contact/enrich on API generation 2), and an illustrative catalogue of Crustdata's other endpoints so that the unfiltered answer is as
  * large as the real one (about 76 KB). CommonJS, Node 20, no dependencies.
  */
 
@@ -10,6 +10,7 @@ const dataset = require('./dataset');
 
 const ENRICH_PATH = '/person/enrich';
 const LIVE_PATH = '/person/professional_network/enrich/live';
+const CONTACT_ENRICH_PATH = '/person/contact/enrich';
 const CREDITS_PATH = '/account/credits';
 const ACCOUNT_ENDPOINTS_PATH = '/account/endpoints';
 const ACCOUNT_ENDPOINTS_LIMIT = 300;
@@ -287,12 +288,7 @@ const JOB_TREE = {
 
 const personPaths = (exclude) =>
 	dataset.validFieldPaths().filter((f) => !exclude.includes(f.split('.')[0]));
-const CONTACT_FIELDS = [
-	'contact.business_emails',
-	'contact.personal_emails',
-	'contact.phone_numbers',
-	'contact.websites',
-];
+const CONTACT_FIELDS = dataset.CONTACT_FIELDS.slice();
 const COMPANY_FIELDS = fieldList(COMPANY_TREE);
 const companyPaths = (sections) =>
 	COMPANY_FIELDS.filter((f) => f === 'crustdata_company_id' || sections.includes(f.split('.')[0]));
@@ -300,7 +296,9 @@ const fieldsOf = (enabled, disabled = []) => Object.freeze({ enabled, disabled }
 
 /**
  * What GET /account/endpoints reports. The two billable person endpoints get their rpm, status
- * and fields from the options at request time; the rest are illustrative and fixed.
+ * and fields from the options at request time; so does /person/contact/enrich on API generation
+ * 2 (on generation 1 it is the fixed, not_enabled entry below); the rest are illustrative and
+ * fixed.
  */
 const ENDPOINT_CATALOGUE = Object.freeze(
 	[
@@ -323,9 +321,9 @@ const ENDPOINT_CATALOGUE = Object.freeze(
 			fields: fieldsOf(['field', 'query', 'suggestions', 'suggestions.value', 'suggestions.count']),
 		},
 		{
-			path: '/person/contact/enrich',
+			path: CONTACT_ENRICH_PATH,
 			category: 'Person',
-			status: 'not_enabled', // enterprise plans only
+			status: 'not_enabled', // generation 1: enterprise plans only
 			rpm: 15,
 			fields: fieldsOf([], CONTACT_FIELDS),
 		},
@@ -520,6 +518,7 @@ const ENDPOINT_CATALOGUE = Object.freeze(
 module.exports = {
 	ACCOUNT_ENDPOINTS_LIMIT,
 	ACCOUNT_ENDPOINTS_PATH,
+	CONTACT_ENRICH_PATH,
 	CREDITS_PATH,
 	ENDPOINT_CATALOGUE,
 	ENRICH_PATH,

@@ -37,6 +37,16 @@ export type SandboxAccountEndpointsAnswer =
 			headers?: Record<string, string>;
 	  };
 
+/** Which contract of the API the sandbox imitates (see README.md, "API generations"). */
+export type SandboxApiGeneration = 1 | 2;
+
+/**
+ * Generation 2 only: what /person/enrich does with `contact` entries in `fields`:
+ * `'reject400'` 400 Invalid fields, `'deny403'` 403 permission_error naming them,
+ * `'omit'` 200 without the section (not billed).
+ */
+export type SandboxContactOnEnrich = 'reject400' | 'deny403' | 'omit';
+
 export interface SandboxOptions {
 	/** Port to listen on (127.0.0.1); 0 = random free port. Only for startSandbox(). */
 	port?: number;
@@ -86,6 +96,16 @@ export interface SandboxOptions {
 	emailLookupEnabled?: boolean;
 	/** Invalid-identifier 400s carry a generic message that names no identifier (default false). */
 	unnamedBadRequests?: boolean;
+	/**
+	 * API generation (default 1, today's reference page). 2: /person/enrich has no `contact` but
+	 * `assessment` and `social_posts` (field access), is priced 1 + 1 developer platform (+5
+	 * social_posts), and POST /person/contact/enrich is enabled. Another value makes configure() throw a TypeError.
+	 */
+	apiGeneration?: SandboxApiGeneration | '1' | '2';
+	/** Generation 2: answer to `contact` entries on /person/enrich (default 'reject400'; another value makes configure() throw a TypeError). */
+	contactOnEnrich?: SandboxContactOnEnrich;
+	/** Generation 2: field-access sections the account has (`'assessment'`, `'social_posts'`); the others are disabled, 403 (default []). */
+	grantedSections?: string[];
 }
 
 /** Options as currently in effect (forcedResponses = the scripted answers still pending). */
@@ -111,6 +131,9 @@ export interface SandboxEffectiveOptions {
 	reportRateLimits: boolean;
 	disabledEndpoints: string[];
 	accountEndpointsAnswer: SandboxAccountEndpointsAnswer | null;
+	apiGeneration: SandboxApiGeneration;
+	contactOnEnrich: SandboxContactOnEnrich;
+	grantedSections: string[];
 }
 
 /** One request that reached a known route (control endpoints excluded). */
@@ -141,6 +164,39 @@ export interface SandboxEndpointPermission {
 	status: 'enabled' | 'not_enabled';
 	effective_rate_limit_rpm: number | null;
 	fields: { enabled: string[]; disabled: string[] };
+}
+
+/** Status of a business or personal email record. */
+export type SandboxEmailStatus = 'deliverable' | 'catch_all' | 'invalid' | 'unknown';
+
+export interface SandboxEmailRecord {
+	email: string;
+	status: SandboxEmailStatus;
+	last_updated: string;
+	/** Business records of POST /person/contact/enrich, when the domain is a known employer's. */
+	crustdata_company_id?: number;
+}
+
+/** person_data.contact of POST /person/contact/enrich: only the requested tiers. */
+export interface SandboxContactData {
+	business_emails?: SandboxEmailRecord[];
+	/** With `verified: true` when no business email passed the check. */
+	business_emails_message?: string;
+	personal_emails?: SandboxEmailRecord[];
+	phone_numbers?: string[];
+	websites?: string[];
+}
+
+/** One entry of the 200 answer of POST /person/contact/enrich (a top-level array). */
+export interface SandboxContactEnrichEntry {
+	matched_on: string;
+	match_type: 'professional_network_profile_url' | 'business_email';
+	/** Only on redacted entries. */
+	match_status?: 'redacted';
+	matches: Array<{
+		confidence_score: number;
+		person_data: { crustdata_person_id: number; contact: SandboxContactData };
+	}>;
 }
 
 /** The 200 answer of GET /account/endpoints. */

@@ -10,6 +10,7 @@ const dataset = require('./dataset');
 const {
 	ACCOUNT_ENDPOINTS_LIMIT,
 	ACCOUNT_ENDPOINTS_PATH,
+	CONTACT_ENRICH_PATH,
 	CREDITS_PATH,
 	ENDPOINT_CATALOGUE,
 	ENRICH_PATH,
@@ -25,7 +26,10 @@ const MAX_IDENTIFIERS = 25;
 const MAX_BODY_BYTES = 5 * 1024 * 1024;
 
 /** The billable routes; each has its own sliding window, and they share the key-wide one. */
-const BILLABLE_PATHS = Object.freeze([ENRICH_PATH, LIVE_PATH]);
+const BILLABLE_PATHS = Object.freeze([ENRICH_PATH, LIVE_PATH, CONTACT_ENRICH_PATH]);
+/** The person endpoints whose fields follow the options (gatedSections, generation, grants). */
+const PERSON_PATHS = Object.freeze([ENRICH_PATH, LIVE_PATH]);
+const CONTACT_ON_ENRICH = Object.freeze(['reject400', 'deny403', 'omit']);
 /** GET /account/endpoints: its own window, in real time (never scaled by rateLimit.windowMs). */
 const ACCOUNT_ENDPOINTS_WINDOW_MS = 60000;
 
@@ -65,6 +69,9 @@ const DEFAULT_OPTIONS = Object.freeze({
 	reportRateLimits: true,
 	disabledEndpoints: Object.freeze([]),
 	accountEndpointsAnswer: null,
+	apiGeneration: 1,
+	contactOnEnrich: 'reject400',
+	grantedSections: Object.freeze([]),
 });
 
 const OPTION_KEYS = Object.keys(DEFAULT_OPTIONS).concat(['port']);
@@ -146,6 +153,53 @@ function creditsFor(personData) {
 	return Math.min(c, 7);
 }
 
+/** Generation 2 /person/enrich: 1 + 1 developer platform (at most 2), + 5 social_posts; no contact. */
+function creditsForGeneration2(personData) {
+	let c = 1;
+	if (nonEmpty(personData.dev_platform_profiles)) c += 1;
+	c = Math.min(c, 2);
+	if (nonEmpty(personData.social_posts)) c += 5;
+	return c;
+}
+
+/** `contact` or a dot path inside it. */
+const isContactEntry = (field) => field === 'contact' || field.startsWith('contact.');
+
+/**
+ * person_data.contact of POST /person/contact/enrich: only the requested tiers, in the API's
+ * order; `verified` keeps only deliverable business emails and says why when none is left.
+ */
+function contactTiers(person, tiers, verified) {
+	const all = dataset.contactEnrichData(person);
+	const out = {};
+	for (const tier of dataset.CONTACT_FIELDS) {
+		if (!tiers.includes(tier)) continue;
+		const key = tier.slice('contact.'.length);
+		if (key === 'business_emails' && verified) {
+			const deliverable = all.business_emails.filter((e) => e.status === 'deliverable');
+			out.business_emails = deliverable;
+			if (deliverable.length === 0) {
+				out.business_emails_message =
+					all.business_emails.length === 0
+						? 'No business email found'
+						: 'No deliverable business email found';
+			}
+		} else out[key] = all[key];
+	}
+	return out;
+}
+
+/** POST /person/contact/enrich, one matched person: per tier returned non-empty, at most 5, + 0.5 verified. */
+function contactCredits(contact, verified) {
+	let c = 0;
+	if (nonEmpty(contact.business_emails)) c += 1;
+	if (nonEmpty(contact.personal_emails)) c += 2;
+	if (nonEmpty(contact.phone_numbers)) c += 2;
+	c = Math.min(c, 5);
+	if (verified && nonEmpty(contact.business_emails)) c += 0.5;
+	return c;
+}
+
 /* ------------------------------------------------------------------ GET /account/endpoints */
 
 /** Query parameters as an object: a name given once → its string, given again → all values in order. */
@@ -198,6 +252,19 @@ function normalizeAccountEndpointsAnswer(value) {
 	);
 }
 
+/** 1 or 2 (numbers or the strings '1', '2'); anything else is a TypeError. */
+function normalizeApiGeneration(value) {
+	if (value === 1 || value === 2 || value === '1' || value === '2') return Number(value);
+	throw new TypeError(`apiGeneration must be 1 or 2, got ${JSON.stringify(value)}`);
+}
+
+function normalizeContactOnEnrich(value) {
+	if (CONTACT_ON_ENRICH.includes(value)) return value;
+	throw new TypeError(
+		`contactOnEnrich must be one of ${CONTACT_ON_ENRICH.map((v) => `'${v}'`).join(', ')}, got ${JSON.stringify(value)}`,
+	);
+}
+
 function mergeOptions(current, partial) {
 	const next = { ...current };
 	if (!partial || typeof partial !== 'object') return next;
@@ -211,7 +278,13 @@ function mergeOptions(current, partial) {
 			next.gatedSections = Array.isArray(value) ? value.slice() : [];
 		else if (key === 'disabledEndpoints')
 			next.disabledEndpoints = Array.isArray(value) ? value.slice() : [];
-		else if (key === 'endpointRateLimits') {
+		else if (key === 'grantedSections')
+			next.grantedSections = Array.isArray(value) ? value.slice() : [];
+		else if (key === 'apiGeneration') {
+			if (value !== undefined) next.apiGeneration = normalizeApiGeneration(value);
+		} else if (key === 'contactOnEnrich') {
+			if (value !== undefined) next.contactOnEnrich = normalizeContactOnEnrich(value);
+		} else if (key === 'endpointRateLimits') {
 			if (value !== undefined) next.endpointRateLimits = normalizeEndpointRateLimits(value);
 		} else if (key === 'tokenRateLimit')
 			next.tokenRateLimit = normalizeTokenRateLimit(value, current.tokenRateLimit);
@@ -229,6 +302,7 @@ function publicOptions(opts, pendingForced) {
 		gatedSections: opts.gatedSections.slice(),
 		endpointRateLimits: { ...opts.endpointRateLimits },
 		disabledEndpoints: opts.disabledEndpoints.slice(),
+		grantedSections: opts.grantedSections.slice(),
 		accountEndpointsAnswer:
 			opts.accountEndpointsAnswer && typeof opts.accountEndpointsAnswer === 'object'
 				? structuredClone(opts.accountEndpointsAnswer)
@@ -251,6 +325,7 @@ function startSandbox(options = {}) {
 			gatedSections: DEFAULT_OPTIONS.gatedSections.slice(),
 			endpointRateLimits: {},
 			disabledEndpoints: [],
+			grantedSections: [],
 		},
 		options,
 	);
@@ -477,7 +552,7 @@ function startSandbox(options = {}) {
 			return send(res, 404, errorBody('not_found', 'Not found'));
 		}
 
-		const isEnrich = method === 'POST' && (path === ENRICH_PATH || path === LIVE_PATH);
+		const isEnrich = method === 'POST' && BILLABLE_PATHS.includes(path);
 		const isCredits = method === 'GET' && path === CREDITS_PATH;
 		const isAccountEndpoints = method === 'GET' && path === ACCOUNT_ENDPOINTS_PATH;
 		if (!isEnrich && !isCredits && !isAccountEndpoints)
@@ -645,7 +720,9 @@ function startSandbox(options = {}) {
 				headers,
 			};
 		}
-		if (opts.disabledEndpoints.includes(path)) {
+		// generation 1: /person/contact/enrich is for enterprise plans only
+		const contactRoute = path === CONTACT_ENRICH_PATH;
+		if (opts.disabledEndpoints.includes(path) || (contactRoute && opts.apiGeneration !== 2)) {
 			return {
 				status: 403,
 				body: errorBody(
@@ -658,7 +735,7 @@ function startSandbox(options = {}) {
 
 		let result;
 		try {
-			result = answer(body, parsedOk, live);
+			result = contactRoute ? answerContact(body, parsedOk) : answer(body, parsedOk, live);
 		} catch (err) {
 			if (err instanceof HttpError) return { status: err.status, body: err.body, headers };
 			throw err;
@@ -678,26 +755,35 @@ function startSandbox(options = {}) {
 		const rl = opts.rateLimit;
 		const report = opts.reportRateLimits !== false;
 		const rpm = (limit) => (rl && report ? Math.round((limit * 60000) / rl.windowMs) : null);
-		const gated = opts.gatedSections || [];
+		const generation = opts.apiGeneration;
+		const denied = deniedSections();
 		const personFields = {
-			enabled: dataset.validFieldPaths().filter((f) => !gated.includes(f.split('.')[0])),
-			disabled: gated.slice(),
+			enabled: dataset
+				.validFieldPaths(generation)
+				.filter((f) => !denied.includes(f.split('.')[0])),
+			disabled: denied.slice(),
 		};
 		const filters = ['path', 'category', 'status'].filter((k) => search.has(k));
 		const endpoints = [];
 		for (const e of ENDPOINT_CATALOGUE) {
-			const billable = BILLABLE_PATHS.includes(e.path);
-			let status = e.status;
+			const person = PERSON_PATHS.includes(e.path);
+			// generation 2 enables it for every key; generation 1 keeps the fixed catalogue entry
+			const contact = e.path === CONTACT_ENRICH_PATH && generation === 2;
+			let status = contact ? 'enabled' : e.status;
 			if (e.path === LIVE_PATH && !opts.liveEnabled) status = 'not_enabled';
 			if (opts.disabledEndpoints.includes(e.path)) status = 'not_enabled';
+			let fields;
+			if (person) {
+				fields = { enabled: personFields.enabled.slice(), disabled: personFields.disabled.slice() };
+			} else if (contact) fields = { enabled: dataset.CONTACT_FIELDS.slice(), disabled: [] };
+			else fields = { enabled: e.fields.enabled.slice(), disabled: e.fields.disabled.slice() };
 			const out = {
 				path: e.path,
 				category: e.category,
 				status,
-				effective_rate_limit_rpm: billable ? rpm(endpointLimit(e.path)) : report ? e.rpm : null,
-				fields: billable
-					? { enabled: personFields.enabled.slice(), disabled: personFields.disabled.slice() }
-					: { enabled: e.fields.enabled.slice(), disabled: e.fields.disabled.slice() },
+				effective_rate_limit_rpm:
+					person || contact ? rpm(endpointLimit(e.path)) : report ? e.rpm : null,
+				fields,
 			};
 			if (filters.every((k) => out[k] === search.get(k))) endpoints.push(out);
 		}
@@ -709,8 +795,24 @@ function startSandbox(options = {}) {
 		};
 	}
 
-	/** Validate the body and build the answer; throws HttpError. */
-	function answer(body, parsedOk, live) {
+	/**
+	 * Sections /person/enrich and the live endpoint refuse with a 403, and GET /account/endpoints
+	 * lists as disabled: gatedSections, then on generation 2 the field-access sections
+	 * (assessment, social_posts) not in grantedSections.
+	 */
+	function deniedSections() {
+		const denied = (opts.gatedSections || []).slice();
+		if (opts.apiGeneration === 2) {
+			for (const section of dataset.FIELD_ACCESS_SECTIONS) {
+				if (!opts.grantedSections.includes(section) && !denied.includes(section))
+					denied.push(section);
+			}
+		}
+		return denied;
+	}
+
+	/** The identifier part of a body, shared by every billable route: `{ ids, byEmail }`; throws HttpError. */
+	function readIdentifiers(body, parsedOk) {
 		if (!parsedOk || !body || typeof body !== 'object' || Array.isArray(body)) {
 			throw badRequest('Request body must be a JSON object');
 		}
@@ -725,7 +827,38 @@ function startSandbox(options = {}) {
 		}
 		if (ids.length > MAX_IDENTIFIERS)
 			throw badRequest(`At most ${MAX_IDENTIFIERS} identifiers per request`);
-		const byEmail = idKey === 'business_emails';
+		return { ids, byEmail: idKey === 'business_emails' };
+	}
+
+	/** 400 naming every malformed identifier (or none, with unnamedBadRequests). */
+	function rejectBadIdentifiers(ids, byEmail) {
+		const bad = byEmail
+			? ids.filter((e) => !isBusinessEmail(e))
+			: ids.filter((u) => !URL_RE.test(u));
+		if (bad.length > 0) {
+			if (opts.unnamedBadRequests)
+				throw badRequest('Invalid request: one or more identifiers are invalid');
+			throw badRequest(
+				byEmail
+					? `Invalid business emails: ${bad.join(', ')}`
+					: `Invalid professional network profile URLs: ${bad.join(', ')}`,
+			);
+		}
+	}
+
+	/** In place, with the shuffle PRNG, when `shuffle` is on. */
+	function maybeShuffle(entries) {
+		if (!opts.shuffle) return;
+		for (let i = entries.length - 1; i > 0; i--) {
+			const j = Math.floor(shuffleRng() * (i + 1));
+			[entries[i], entries[j]] = [entries[j], entries[i]];
+		}
+	}
+
+	/** Validate the body and build the answer of /person/enrich or the live endpoint; throws HttpError. */
+	function answer(body, parsedOk, live) {
+		const { ids, byEmail } = readIdentifiers(body, parsedOk);
+		const generation = opts.apiGeneration;
 		if (byEmail && live)
 			throw badRequest('Live enrich supports professional_network_profile_urls only');
 		if (byEmail && !opts.emailLookupEnabled) {
@@ -747,13 +880,28 @@ function startSandbox(options = {}) {
 			}
 			if (body.fields.length > 0) fields = body.fields;
 		}
-		const invalid = fields.filter((f) => !dataset.isValidField(f));
+		// generation 2 has no contact section: an unknown field (reject400, below), a 403 naming
+		// the entries (deny403), or left out of the answer (omit)
+		let contactEntries = [];
+		if (generation === 2 && opts.contactOnEnrich !== 'reject400') {
+			contactEntries = fields.filter(isContactEntry);
+			fields = fields.filter((f) => !isContactEntry(f));
+		}
+		const invalid = fields.filter((f) => !dataset.isValidField(f, generation));
 		if (invalid.length > 0) {
 			throw badRequest(`Invalid fields: ${invalid.join(', ')}`, {
-				available_fields: dataset.validFieldPaths(),
+				available_fields: dataset.validFieldPaths(generation),
 			});
 		}
-		const gated = opts.gatedSections || [];
+		if (contactEntries.length > 0 && opts.contactOnEnrich === 'deny403') {
+			throw new HttpError(
+				403,
+				'permission_error',
+				`Access denied to fields: ${contactEntries.join(', ')}`,
+				[{ denied_fields: contactEntries.slice() }],
+			);
+		}
+		const gated = deniedSections();
 		const gatedField = fields.find((f) => gated.includes(f.split('.')[0]));
 		if (gatedField !== undefined) {
 			throw new HttpError(
@@ -773,24 +921,14 @@ function startSandbox(options = {}) {
 			minScore = v;
 		}
 
-		const bad = byEmail
-			? ids.filter((e) => !isBusinessEmail(e))
-			: ids.filter((u) => !URL_RE.test(u));
-		if (bad.length > 0) {
-			if (opts.unnamedBadRequests)
-				throw badRequest('Invalid request: one or more identifiers are invalid');
-			throw badRequest(
-				byEmail
-					? `Invalid business emails: ${bad.join(', ')}`
-					: `Invalid professional network profile URLs: ${bad.join(', ')}`,
-			);
-		}
+		rejectBadIdentifiers(ids, byEmail);
 
 		// build the answer
 		answered += 1;
 		const withStatus = answered % 2 === 1;
 		const tree = selectionTree(fields);
 		const matchType = byEmail ? 'business_email' : 'professional_network_profile_url';
+		const priceOf = generation === 2 ? creditsForGeneration2 : creditsFor;
 		let credits = 0;
 		let anyMatch = false;
 		const entries = ids.map((id) => {
@@ -809,7 +947,7 @@ function startSandbox(options = {}) {
 				if (!preview) {
 					let best = matches[0];
 					for (const m of matches) if (m.confidence_score > best.confidence_score) best = m;
-					credits += live ? 7 : creditsFor(best.person_data);
+					credits += live ? 7 : priceOf(best.person_data);
 				}
 			}
 			const out = { matched_on: id, match_type: matchType };
@@ -821,12 +959,57 @@ function startSandbox(options = {}) {
 		if (!anyMatch && opts.notFoundAs404) {
 			throw new HttpError(404, 'not_found', 'No data found for the given identifiers');
 		}
-		if (opts.shuffle) {
-			for (let i = entries.length - 1; i > 0; i--) {
-				const j = Math.floor(shuffleRng() * (i + 1));
-				[entries[i], entries[j]] = [entries[j], entries[i]];
+		maybeShuffle(entries);
+		return { status: 200, body: entries, credits };
+	}
+
+	/** Validate the body and build the answer of POST /person/contact/enrich (generation 2); throws HttpError. */
+	function answerContact(body, parsedOk) {
+		const { ids, byEmail } = readIdentifiers(body, parsedOk);
+		const available = dataset.CONTACT_FIELDS;
+		let tiers = available.slice(); // omitted fields: every tier, the most expensive request
+		if (body.fields !== undefined && body.fields !== null) {
+			if (!Array.isArray(body.fields) || body.fields.some((f) => typeof f !== 'string')) {
+				throw badRequest('fields must be an array of strings');
+			}
+			if (body.fields.length > 0) {
+				const invalid = body.fields.filter((f) => !available.includes(f));
+				if (invalid.length > 0) {
+					throw badRequest(`Invalid fields: ${invalid.join(', ')}`, {
+						available_fields: available.slice(),
+					});
+				}
+				tiers = available.filter((f) => body.fields.includes(f));
 			}
 		}
+		if (body.verified !== undefined && typeof body.verified !== 'boolean')
+			throw badRequest('verified must be a boolean');
+		const verified = body.verified === true;
+
+		rejectBadIdentifiers(ids, byEmail);
+
+		const matchType = byEmail ? 'business_email' : 'professional_network_profile_url';
+		let credits = 0;
+		const entries = ids.map((id) => {
+			const found = byEmail ? dataset.lookupByBusinessEmail(id) : dataset.lookupByProfileUrl(id);
+			if (found.status === 'redacted') {
+				return { matched_on: id, match_type: matchType, match_status: 'redacted', matches: [] };
+			}
+			const matches = found.candidates.map((c) => ({
+				confidence_score: c.confidence_score,
+				person_data: {
+					crustdata_person_id: c.person.crustdata_person_id,
+					contact: contactTiers(c.person, tiers, verified),
+				},
+			}));
+			if (matches.length > 0) {
+				let best = matches[0];
+				for (const m of matches) if (m.confidence_score > best.confidence_score) best = m;
+				credits += contactCredits(best.person_data.contact, verified);
+			}
+			return { matched_on: id, match_type: matchType, matches };
+		});
+		maybeShuffle(entries);
 		return { status: 200, body: entries, credits };
 	}
 

@@ -3,6 +3,7 @@
 // suite runs it too, through `checkSandbox`.
 const assert = require('node:assert/strict');
 const { startSandbox, DEFAULT_SANDBOX_KEY } = require('./server');
+const dataset = require('./dataset');
 
 const HEADERS = {
 	authorization: `Bearer ${DEFAULT_SANDBOX_KEY}`,
@@ -307,6 +308,372 @@ async function checkSandbox() {
 		assert.equal(await hanging, 'gone');
 		assert.ok(Date.now() - closing < 1000, 'close() waited for a hanging request');
 
+	} finally {
+		await sb.close();
+	}
+	await checkGenerations();
+}
+
+const CONTACT = '/person/contact/enrich';
+const CONTACT_FIELDS = [
+	'contact.business_emails',
+	'contact.personal_emails',
+	'contact.phone_numbers',
+	'contact.websites',
+];
+const STATUSES = ['deliverable', 'catch_all', 'invalid', 'unknown'];
+const profileUrl = (slug) => `https://www.linkedin.com/in/${slug}`;
+
+/** The dataset's contact mix: the four statuses only, some people with nothing, phones and websites for some. */
+function checkContactData() {
+	const seen = new Set();
+	let noEmails = 0;
+	let phones = 0;
+	let websites = 0;
+	for (let i = 0; i < 200; i++) {
+		const { contact } = dataset.lookupByProfileUrl(profileUrl(`member-${i}`)).candidates[0].person;
+		for (const e of [...contact.business_emails, ...contact.personal_emails]) {
+			assert.ok(STATUSES.includes(e.status), e.status);
+			seen.add(e.status);
+		}
+		if (contact.business_emails.length + contact.personal_emails.length === 0) noEmails += 1;
+		if (contact.phone_numbers.length > 0) phones += 1;
+		if (contact.websites.length > 0) websites += 1;
+	}
+	assert.deepEqual([...seen].sort(), STATUSES.slice().sort());
+	assert.ok(noEmails > 5 && phones > 40 && phones < 160 && websites > 20 && websites < 160);
+	for (const email of ['jane.doe@acme.io', 'multi.kim@acme.io']) {
+		const owner = dataset
+			.lookupByBusinessEmail(email)
+			.candidates.find((c) => c.confidence_score !== 0.62 && c.confidence_score !== 0.35);
+		assert.deepEqual(
+			{ ...owner.person.contact.business_emails[0], last_updated: null },
+			{ email, status: 'deliverable', last_updated: null },
+		);
+	}
+	const none = dataset.lookupByProfileUrl(profileUrl('nocontact-ann-lee')).candidates[0].person;
+	assert.equal(none.basic_profile.name, 'Ann Lee');
+	assert.deepEqual(none.contact, {
+		business_emails: [],
+		personal_emails: [],
+		phone_numbers: [],
+		websites: [],
+	});
+	// every person has the generation-2 sections
+	assert.equal(typeof none.assessment.score, 'number');
+	assert.ok(none.social_posts.length >= 1 && none.social_posts.length <= 3);
+}
+
+/** API generations 1 and 2: /person/enrich fields and prices, /person/contact/enrich, the listing. */
+async function checkGenerations() {
+	checkContactData();
+	const sb = await startSandbox({ rateLimit: { limit: 50, windowMs: 60000 } });
+	const call = async (path, body, headers = HEADERS) => {
+		const res = await fetch(`${sb.url}${path}`, {
+			method: 'POST',
+			headers,
+			body: JSON.stringify(body),
+		});
+		return { status: res.status, headers: res.headers, json: await readJson(res) };
+	};
+	const enrich = (body) => call('/person/enrich', body);
+	const contact = (body, headers) => call(CONTACT, body, headers);
+	const listing = async (path) => {
+		const res = await fetch(`${sb.url}/account/endpoints?path=${path}`, { headers: HEADERS });
+		const json = await readJson(res);
+		assert.equal(json.endpoints.length, 1);
+		return json.endpoints[0];
+	};
+	const credits = (r) => Number(r.headers.get('x-credits-used'));
+	const full = profileUrl('fullcontact-ada-lovelace');
+	try {
+		// generation 1, the default: contact on /person/enrich, /person/contact/enrich not enabled
+		assert.equal(sb.options.apiGeneration, 1);
+		assert.equal(sb.options.contactOnEnrich, 'reject400');
+		assert.deepEqual(sb.options.grantedSections, []);
+		let ep = await listing(CONTACT);
+		assert.equal(ep.status, 'not_enabled');
+		assert.equal(ep.effective_rate_limit_rpm, 15);
+		assert.deepEqual(ep.fields, { enabled: [], disabled: CONTACT_FIELDS });
+		ep = await listing('/person/enrich');
+		assert.ok(ep.fields.enabled.includes('contact.phone_numbers'));
+		assert.ok(!ep.fields.enabled.some((f) => /^(assessment|social_posts)/.test(f)));
+		assert.deepEqual(ep.fields.disabled, ['certifications', 'honors']);
+		let r = await contact({ professional_network_profile_urls: [full] });
+		assert.equal(r.status, 403);
+		assert.equal(r.json.error.type, 'permission_error');
+		assert.equal(r.headers.get('x-ratelimit-limit'), '50');
+		r = await enrich({ professional_network_profile_urls: [full], fields: ['assessment'] });
+		assert.equal(r.status, 400);
+		assert.equal(r.json.error.message, 'Invalid fields: assessment');
+		assert.ok(r.json.error.metadata.available_fields.includes('contact'));
+		assert.ok(!r.json.error.metadata.available_fields.includes('social_posts'));
+		r = await enrich({ professional_network_profile_urls: [full], fields: ['contact'] });
+		assert.equal(r.status, 200);
+		const gen1Contact = r.json[0].matches[0].person_data.contact;
+		assert.equal(credits(r), 6); // 1 + business 1 + personal 2 + phone 2 (no GitHub asked)
+
+		// generation 2
+		sb.reset();
+		sb.configure({ apiGeneration: 2 });
+		assert.equal(sb.options.apiGeneration, 2);
+		assert.throws(() => sb.configure({ apiGeneration: 3 }), TypeError);
+		assert.throws(() => sb.configure({ contactOnEnrich: 'maybe' }), TypeError);
+		ep = await listing('/person/enrich');
+		assert.ok(!ep.fields.enabled.some((f) => f === 'contact' || f.startsWith('contact.')));
+		assert.ok(!ep.fields.enabled.some((f) => /^(assessment|social_posts)/.test(f)));
+		assert.deepEqual(ep.fields.disabled, ['certifications', 'honors', 'assessment', 'social_posts']);
+		ep = await listing(CONTACT);
+		assert.equal(ep.status, 'enabled');
+		assert.equal(ep.effective_rate_limit_rpm, 50);
+		assert.deepEqual(ep.fields, { enabled: CONTACT_FIELDS, disabled: [] });
+
+		// contact on /person/enrich: 400 (default), 403, or left out
+		const asked = ['basic_profile.name', 'contact', 'contact.phone_numbers'];
+		r = await enrich({ professional_network_profile_urls: [full], fields: asked });
+		assert.equal(r.status, 400);
+		assert.equal(r.json.error.message, 'Invalid fields: contact, contact.phone_numbers');
+		const available = r.json.error.metadata.available_fields;
+		assert.ok(!available.some((f) => f === 'contact' || f.startsWith('contact.')));
+		assert.ok(available.includes('assessment') && available.includes('social_posts.text'));
+		sb.configure({ contactOnEnrich: 'deny403' });
+		r = await enrich({ professional_network_profile_urls: [full], fields: asked });
+		assert.equal(r.status, 403);
+		assert.deepEqual(r.json.error, {
+			type: 'permission_error',
+			message: 'Access denied to fields: contact, contact.phone_numbers',
+			metadata: [{ denied_fields: ['contact', 'contact.phone_numbers'] }],
+		});
+		sb.configure({ contactOnEnrich: 'omit' });
+		r = await enrich({ professional_network_profile_urls: [full], fields: asked });
+		assert.equal(r.status, 200);
+		assert.deepEqual(Object.keys(r.json[0].matches[0].person_data), [
+			'crustdata_person_id',
+			'basic_profile',
+		]);
+		assert.equal(credits(r), 1);
+		sb.configure({ contactOnEnrich: 'reject400' });
+
+		// assessment and social_posts need field access; price 1 + 1 GitHub (at most 2) + 5 posts
+		r = await enrich({ professional_network_profile_urls: [full], fields: ['assessment.score'] });
+		assert.equal(r.status, 403);
+		sb.configure({ grantedSections: ['assessment', 'social_posts'] });
+		ep = await listing('/person/enrich');
+		assert.ok(ep.fields.enabled.includes('assessment.score'));
+		assert.ok(ep.fields.enabled.includes('social_posts'));
+		assert.deepEqual(ep.fields.disabled, ['certifications', 'honors']);
+		const devUrls = Array.from({ length: 6 }, (_, i) => profileUrl(`member-${i}`));
+		r = await enrich({
+			professional_network_profile_urls: devUrls,
+			fields: ['assessment', 'social_posts', 'dev_platform_profiles'],
+		});
+		assert.equal(r.status, 200);
+		let expected = 0;
+		for (const e of r.json) {
+			const data = e.matches[0].person_data;
+			assert.equal(typeof data.assessment.score, 'number');
+			assert.ok(data.social_posts.length > 0);
+			expected += 1 + (data.dev_platform_profiles.length > 0 ? 1 : 0) + 5;
+		}
+		assert.equal(credits(r), expected);
+		assert.ok(expected > 36 && expected < 42, 'the mix has people with and without GitHub');
+		r = await enrich({ professional_network_profile_urls: [full], fields: ['assessment'] });
+		assert.equal(credits(r), 1);
+		sb.configure({ grantedSections: ['assessment'] });
+		r = await enrich({ professional_network_profile_urls: [full], fields: ['social_posts'] });
+		assert.equal(r.status, 403);
+
+		// business_emails still answered on /person/enrich, subject to emailLookupEnabled
+		r = await enrich({ business_emails: ['jane.doe@acme.io'], fields: ['basic_profile'] });
+		assert.equal(r.status, 200);
+		assert.equal(r.json[0].matches.length, 1);
+		sb.configure({ emailLookupEnabled: false });
+		r = await enrich({ business_emails: ['jane.doe@acme.io'] });
+		assert.equal(r.status, 400);
+		sb.configure({ emailLookupEnabled: true });
+
+		// /person/contact/enrich: validation
+		const bad = async (body, message) => {
+			const res = await contact(body);
+			assert.equal(res.status, 400, JSON.stringify(body));
+			assert.equal(res.json.error.type, 'invalid_request');
+			assert.equal(res.json.error.message, message);
+			return res;
+		};
+		await bad(
+			{ professional_network_profile_urls: [full], business_emails: ['a@acme.io'] },
+			'Exactly one identifier type must be provided.',
+		);
+		await bad({ professional_network_profile_urls: [] }, 'Exactly one identifier type must be provided.');
+		await bad(
+			{ professional_network_profile_urls: Array.from({ length: 26 }, () => full) },
+			'At most 25 identifiers per request',
+		);
+		await bad(
+			{ business_emails: ['ok@acme.io', 'a@agency.gov'] },
+			'Invalid business emails: a@agency.gov',
+		);
+		await bad(
+			{ professional_network_profile_urls: [`${full}?trk=x`] },
+			`Invalid professional network profile URLs: ${full}?trk=x`,
+		);
+		r = await bad(
+			{ professional_network_profile_urls: [full], fields: ['contact', 'basic_profile', 'contact.websites'] },
+			'Invalid fields: contact, basic_profile',
+		);
+		assert.deepEqual(r.json.error.metadata, { available_fields: CONTACT_FIELDS });
+		await bad({ professional_network_profile_urls: [full], verified: 'yes' }, 'verified must be a boolean');
+
+		// every tier by default; matched_on as sent; no match and redacted free
+		const sent = [`${full}/`, profileUrl('nomatch-x'), profileUrl('redacted-y')];
+		r = await contact({ professional_network_profile_urls: sent });
+		assert.equal(r.status, 200);
+		assert.deepEqual(
+			r.json.map((e) => [e.matched_on, e.match_type, e.match_status, e.matches.length]),
+			[
+				[sent[0], 'professional_network_profile_url', undefined, 1],
+				[sent[1], 'professional_network_profile_url', undefined, 0],
+				[sent[2], 'professional_network_profile_url', 'redacted', 0],
+			],
+		);
+		let data = r.json[0].matches[0].person_data;
+		assert.equal(r.json[0].matches[0].confidence_score, 1);
+		assert.deepEqual(Object.keys(data), ['crustdata_person_id', 'contact']);
+		assert.deepEqual(Object.keys(data.contact), [
+			'business_emails',
+			'personal_emails',
+			'phone_numbers',
+			'websites',
+		]);
+		// the same contact data as generation 1 served on /person/enrich
+		assert.deepEqual(
+			data.contact.business_emails.map(({ crustdata_company_id, ...rest }) => rest),
+			gen1Contact.business_emails,
+		);
+		assert.deepEqual(data.contact.personal_emails, gen1Contact.personal_emails);
+		assert.deepEqual(data.contact.phone_numbers, gen1Contact.phone_numbers);
+		assert.equal(typeof data.contact.business_emails[0].crustdata_company_id, 'number');
+		for (const e of [...data.contact.business_emails, ...data.contact.personal_emails]) {
+			assert.ok(STATUSES.includes(e.status));
+			assert.equal(typeof e.last_updated, 'string');
+		}
+		assert.ok(data.contact.websites.every((w) => typeof w === 'string'));
+		assert.equal(credits(r), 5); // business 1 + personal 2 + phone 2, websites free
+		assert.equal(r.headers.get('x-credits-used'), '5');
+
+		// only the requested tiers, priced per tier returned non-empty
+		r = await contact({ professional_network_profile_urls: [full], fields: ['contact.websites'] });
+		assert.deepEqual(Object.keys(r.json[0].matches[0].person_data.contact), ['websites']);
+		assert.equal(r.headers.get('x-credits-used'), '0');
+		r = await contact({
+			professional_network_profile_urls: [profileUrl('nocontact-ann-lee')],
+			fields: ['contact.phone_numbers', 'contact.business_emails'],
+		});
+		assert.deepEqual(r.json[0].matches[0].person_data.contact, {
+			business_emails: [],
+			phone_numbers: [],
+		});
+		assert.equal(credits(r), 0);
+
+		// verified: deliverable business emails only, +0.5 per person who gets one
+		r = await contact({
+			professional_network_profile_urls: [full, profileUrl('undeliverable-cy-twombly')],
+			fields: ['contact.business_emails'],
+			verified: true,
+		});
+		assert.equal(r.status, 200);
+		assert.ok(r.json[0].matches[0].person_data.contact.business_emails.every((e) => e.status === 'deliverable'));
+		assert.equal(r.json[0].matches[0].person_data.contact.business_emails.length, 1);
+		assert.deepEqual(r.json[1].matches[0].person_data.contact, {
+			business_emails: [],
+			business_emails_message: 'No deliverable business email found',
+		});
+		assert.equal(r.headers.get('x-credits-used'), '1.5');
+		r = await contact({
+			professional_network_profile_urls: [profileUrl('undeliverable-cy-twombly')],
+			fields: ['contact.business_emails'],
+		});
+		assert.deepEqual(
+			r.json[0].matches[0].person_data.contact.business_emails.map((e) => e.status),
+			['catch_all', 'invalid'],
+		);
+		assert.equal(credits(r), 1);
+
+		// business emails as identifiers; several candidates, billed once on the best
+		r = await contact({ business_emails: ['Multi.Kim@acme.io'], fields: ['contact.business_emails'] });
+		assert.equal(r.json[0].matched_on, 'Multi.Kim@acme.io');
+		assert.equal(r.json[0].match_type, 'business_email');
+		assert.deepEqual(
+			r.json[0].matches.map((m) => m.confidence_score),
+			[0.62, 0.97, 0.35],
+		);
+		assert.equal(r.json[0].matches[1].person_data.contact.business_emails[0].email, 'multi.kim@acme.io');
+		assert.equal(credits(r), 1);
+		assert.equal(sb.requests[sb.requests.length - 1].creditsUsed, 1);
+
+		// shuffle as on /person/enrich
+		sb.configure({ shuffle: true });
+		const many = Array.from({ length: 12 }, (_, i) => profileUrl(`member-${i}`));
+		r = await contact({ professional_network_profile_urls: many, fields: ['contact.websites'] });
+		assert.notDeepEqual(
+			r.json.map((e) => e.matched_on),
+			many,
+		);
+		assert.deepEqual(r.json.map((e) => e.matched_on).sort(), many.slice().sort());
+		sb.configure({ shuffle: false });
+
+		// auth, version, forced responses, faults, 402, disabledEndpoints
+		r = await contact({}, { ...HEADERS, authorization: 'Bearer wrong' });
+		assert.equal(r.status, 401);
+		r = await contact({}, { authorization: HEADERS.authorization, 'content-type': 'application/json' });
+		assert.equal(r.status, 400);
+		assert.equal(r.json.error.message, 'Missing required header: x-api-version');
+		sb.configure({ forcedResponses: [{ status: 503, body: { forced: true } }] });
+		r = await contact({ professional_network_profile_urls: [full] });
+		assert.deepEqual([r.status, r.json], [503, { forced: true }]);
+		sb.configure({ serverErrorRate: 1 });
+		r = await contact({ professional_network_profile_urls: [full] });
+		assert.equal(r.status, 500);
+		sb.configure({ serverErrorRate: 0, creditBudget: sb.creditsUsed });
+		r = await contact({ professional_network_profile_urls: [full] });
+		assert.equal(r.status, 402);
+		assert.equal(r.json.error.type, 'insufficient_credits');
+		sb.configure({ creditBudget: null, disabledEndpoints: [CONTACT] });
+		r = await contact({ professional_network_profile_urls: [full] });
+		assert.equal(r.status, 403);
+		assert.equal(r.json.error.type, 'permission_error');
+		assert.equal((await listing(CONTACT)).status, 'not_enabled');
+		sb.configure({ disabledEndpoints: [] });
+
+		// its own window (endpointRateLimits), counted in the key-wide one
+		sb.reset();
+		sb.configure({ endpointRateLimits: { [CONTACT]: 2 }, tokenRateLimit: 3 });
+		ep = await listing(CONTACT);
+		assert.equal(ep.effective_rate_limit_rpm, 2);
+		const one = { professional_network_profile_urls: [full], fields: ['contact.websites'] };
+		r = await contact(one);
+		assert.equal(r.headers.get('x-ratelimit-limit'), '2');
+		assert.equal(r.headers.get('x-ratelimit-remaining'), '1');
+		assert.equal((await contact(one)).status, 200);
+		r = await contact(one);
+		assert.equal(r.status, 429);
+		assert.equal(r.headers.get('x-ratelimit-limit'), '2');
+		r = await enrich({ professional_network_profile_urls: [full] }); // key-wide: 3rd of 3
+		assert.equal(r.status, 200);
+		assert.equal(r.headers.get('x-ratelimit-limit'), '3');
+		assert.equal(r.headers.get('x-ratelimit-remaining'), '0');
+		r = await enrich({ professional_network_profile_urls: [full] });
+		assert.equal(r.status, 429);
+
+		// back to generation 1
+		sb.reset();
+		sb.configure({ apiGeneration: 1, endpointRateLimits: {}, tokenRateLimit: null });
+		r = await contact({ professional_network_profile_urls: [full] });
+		assert.equal(r.status, 403);
+		assert.equal((await listing(CONTACT)).status, 'not_enabled');
+		r = await enrich({ professional_network_profile_urls: [full], fields: ['contact.websites'] });
+		assert.equal(r.status, 200);
+		assert.deepEqual(Object.keys(r.json[0].matches[0].person_data.contact), ['websites']);
 	} finally {
 		await sb.close();
 	}
