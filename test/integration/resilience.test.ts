@@ -29,6 +29,7 @@ describe('pacing', () => {
 		printFigures('Pacing: 200 URLs, sandbox window 3 requests / 2 s', {
 			'wall time (ms)': elapsed,
 			'first billable request after (ms)': enrichRequests(sandbox)[0].at - started,
+			summary: run.hints[0]?.message ?? '',
 			'ideal (ms)': ideal,
 			ratio: (elapsed / ideal).toFixed(2),
 			requests: enrichRequests(sandbox).length,
