@@ -1,10 +1,10 @@
-import type { IDataObject, NodeExecutionHint } from 'n8n-workflow';
+import type { NodeExecutionHint } from 'n8n-workflow';
 
 import { CANCELLED, connectionProblem, fieldsDenied, KEY_REJECTED, type HttpAnswer } from './answerPolicy';
 import { OPERATION_NAME } from './description';
 import { ENDPOINT } from './requestPlanning';
 import type { CrustdataClient } from './transport';
-import type { EnrichSettings, ItemFailure, Operation, RateLimit } from './types';
+import { isRecord, type EnrichSettings, type ItemFailure, type Operation, type RateLimit } from './types';
 
 /**
  * The account's limits and permissions: what `GET /account/endpoints` (free) says this key may
@@ -41,9 +41,6 @@ export interface AccountVerdict {
 	/** Set when the account could not be read, to say what the run went ahead without. */
 	hint?: NodeExecutionHint;
 }
-
-const isRecord = (value: unknown): value is IDataObject =>
-	typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** A limit as a whole number of requests: a fraction of a request cannot be sent. */
 function limitFrom(value: unknown): number | undefined {

@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { ApiEntry, ItemFailure } from './types';
+import { isRecord, type ApiEntry, type ItemFailure } from './types';
 
 /**
  * The answer policy: what each of Crustdata's answers means for the identifiers of the request
@@ -61,7 +61,7 @@ function errorMessage(body: unknown): string {
 
 function errorMetadata(body: unknown): IDataObject {
 	const metadata = (body as { error?: { metadata?: unknown } } | undefined)?.error?.metadata;
-	return metadata && typeof metadata === 'object' && !Array.isArray(metadata) ? (metadata as IDataObject) : {};
+	return isRecord(metadata) ? metadata : {};
 }
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

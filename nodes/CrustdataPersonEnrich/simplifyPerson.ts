@@ -1,5 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { isRecord } from './types';
+
 /**
  * The flat `person` of the Simplify option: who the person is, where they work and how to reach
  * them, from whichever sections were requested. Crustdata mixes `""` and `null` for missing
@@ -28,8 +30,7 @@ export interface SimplePerson {
 
 type Data = IDataObject | undefined;
 
-const object = (value: unknown): Data =>
-	value && typeof value === 'object' && !Array.isArray(value) ? (value as IDataObject) : undefined;
+const object = (value: unknown): Data => (isRecord(value) ? value : undefined);
 
 const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
 

@@ -2,6 +2,10 @@ import type { IDataObject } from 'n8n-workflow';
 
 /** Shapes of Crustdata's person enrichment API and of the node's settings. */
 
+/** A JSON object, as opposed to null, a list or a scalar: the one check every reader of answers uses. */
+export const isRecord = (value: unknown): value is IDataObject =>
+	typeof value === 'object' && value !== null && !Array.isArray(value);
+
 export type Operation = 'enrich' | 'enrichLive';
 
 export type IdentifierType = 'profileUrl' | 'businessEmail';
