@@ -246,14 +246,19 @@ async function waitFor(description, check, timeoutMs = 90_000) {
 	}
 }
 
+// What n8n answers to every route with a 200 while it migrates its database, before any route runs.
+const STARTING_UP = 'n8n is starting up. Please wait';
+
 /**
- * POSTs `body` to an n8n route or webhook until n8n has registered it (it answers 404 until
- * then, a few seconds after start) and returns that first real answer.
+ * POSTs `body` to an n8n route or webhook until n8n has registered it and returns that first
+ * real answer. Until then n8n handles nothing: it answers the starting-up text while it migrates
+ * its database, then 404 until its routes and webhooks are registered.
  */
 async function postWhenRegistered(url, body) {
 	return await waitFor(`${url} to be registered`, async () => {
 		const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-		return response.status === 404 ? undefined : response;
+		if (response.status === 404) return undefined;
+		return (await response.clone().text()) === STARTING_UP ? undefined : response;
 	});
 }
 
