@@ -1,14 +1,21 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { checkAccount, type AccountVerdict } from './accountLimits';
+import { addContactData } from './contactPass';
 import { nodeProperties } from './description';
+import { runEnrichment } from './enrichmentRun';
 import { MATCH_TYPE, normaliserFor, planRequests } from './requestPlanning';
-import { failsInput, indexAnswers, joinResults, summariseRun, throwOnRejectedInput, toOutputItems } from './resultMapping';
-import { nothingSent, sendEnrichRequests, type RunOptions, type TransportResult } from './sendLoop';
+import {
+	addSimplePerson,
+	failsInput,
+	indexAnswers,
+	joinResults,
+	summariseRun,
+	throwOnRejectedInput,
+	toOutputItems,
+} from './resultMapping';
 import { readIdentifier, readSettings } from './settings';
-import { CREDENTIAL_TYPE, openCrustdataClient } from './transport';
-import type { EnrichSettings } from './types';
+import { CREDENTIAL_TYPE } from './transport';
 
 export class CrustdataPersonEnrich implements INodeType {
 	description: INodeTypeDescription = {
@@ -42,36 +49,20 @@ export class CrustdataPersonEnrich implements INodeType {
 		);
 		if (!continueOnFail) throwOnRejectedInput(plan.inputs, node);
 
-		const { sent, account } = await sendWithinAccount(this, plan.batches, settings, matchType, {
+		const run = await runEnrichment(this, plan.batches, settings, matchType, {
 			failFast: !continueOnFail,
 			failsInput: (entry) => failsInput(entry, settings),
 		});
-		const answers = indexAnswers(sent.entries, normaliserFor(settings.identifierType));
-		const outcomes = joinResults(plan.inputs, answers, sent.failures, settings, matchType);
+		const answers = indexAnswers(run.profiles.entries, normaliserFor(settings.identifierType));
+		let outcomes = joinResults(plan.inputs, answers, run.profiles.failures, settings, matchType);
+		if (settings.contact) {
+			outcomes = addContactData(outcomes, settings.contact, settings.identifierType, continueOnFail, run.contact);
+		}
+		if (settings.simplify) outcomes = addSimplePerson(outcomes);
 
 		const inputFields = settings.includeInputFields ? (itemIndex: number) => items[itemIndex].json : undefined;
 		const output = toOutputItems(outcomes, node, continueOnFail, inputFields);
-		this.addExecutionHints(...summariseRun(plan, outcomes, sent.stats, account));
+		this.addExecutionHints(...summariseRun(plan, outcomes, run));
 		return [output];
 	}
-}
-
-/**
- * Asks Crustdata what the account may do, then sends the batches if it may: nothing billable
- * goes out on a run the account would refuse, and nothing at all when there is nothing to send.
- */
-async function sendWithinAccount(
-	context: IExecuteFunctions,
-	batches: string[][],
-	settings: EnrichSettings,
-	matchType: string,
-	options: RunOptions,
-): Promise<{ sent: TransportResult; account?: AccountVerdict }> {
-	if (batches.length === 0) return { sent: nothingSent(batches) };
-	const client = await openCrustdataClient(context, settings.pacing.timeoutMs);
-	const account = await checkAccount(client, settings);
-	const sent = account.refusal
-		? nothingSent(batches, account.refusal)
-		: await sendEnrichRequests(client, batches, settings, account.rateLimit, matchType, options);
-	return { sent, account };
 }

@@ -27,6 +27,8 @@ export interface EndpointAccess {
 	endpointLimit?: number;
 	/** `token_limit_rpm`: the key's limit across all endpoints together. */
 	keyLimit?: number;
+	/** `fields.enabled`: sections and paths the account gets here; undefined when the answer lists none. */
+	enabledFields?: string[];
 	/** `fields.disabled`: sections and paths the account is denied on this endpoint. */
 	disabledFields: string[];
 }
@@ -68,13 +70,15 @@ export function readEndpointAccess(answer: HttpAnswer, path: string): AccountRea
 					: `its answer gave ${path} no status`,
 		};
 	}
+	const fields = isRecord(endpoint.fields) ? endpoint.fields : {};
 	return {
 		access: {
 			path,
 			enabled: endpoint.status === 'enabled',
 			endpointLimit: limitFrom(endpoint.effective_rate_limit_rpm),
 			keyLimit: limitFrom(body.token_limit_rpm),
-			disabledFields: strings(isRecord(endpoint.fields) ? endpoint.fields.disabled : undefined),
+			enabledFields: Array.isArray(fields.enabled) && fields.enabled.length > 0 ? strings(fields.enabled) : undefined,
+			disabledFields: strings(fields.disabled),
 		},
 	};
 }
@@ -85,7 +89,15 @@ export function readEndpointAccess(answer: HttpAnswer, path: string): AccountRea
  * leave that part out, and if Crustdata refuses instead, its 403 stops the run at the first request.
  */
 export function deniedFields(requested: string[], disabled: string[]): string[] {
-	return requested.filter((field) => disabled.some((denied) => field === denied || field.startsWith(`${denied}.`)));
+	return requested.filter((field) => disabled.some((listed) => within(field, listed)));
+}
+
+/** Whether `field` is `section` or a path inside it. */
+const within = (field: string, section: string) => field === section || field.startsWith(`${section}.`);
+
+/** Whether the account's listing gives it `field`: the field itself, a section holding it, or paths inside it. */
+export function listsField(enabled: string[], field: string): boolean {
+	return enabled.some((listed) => within(field, listed) || within(listed, field));
 }
 
 /**
@@ -109,6 +121,27 @@ export function resolveRateLimit(maxRequestsPerMinute: number, access?: Endpoint
 	return known.reduce((lowest, limit) => (limit.requestsPerMinute < lowest.requestsPerMinute ? limit : lowest));
 }
 
+/** What a run went ahead without, when the account's answer about `path` could not be read. */
+export function unreadableHint(why: string, path: string, rateLimit: RateLimit): NodeExecutionHint {
+	return {
+		message:
+			`Could not read this account's limits for ${path} from Crustdata (${why}), so its fields were not checked ` +
+			`before sending and it was paced at ${rateLimit.requestsPerMinute} requests a minute`,
+		type: 'info',
+		location: 'outputPane',
+	};
+}
+
+/**
+ * The key's limit across endpoints, for a run that sends to two: what `token_limit_rpm` allows,
+ * and never more than Max Requests Per Minute in all.
+ */
+export function sharedLimit(maxRequestsPerMinute: number, ...readings: AccountReading[]): number | undefined {
+	const keyLimits = readings.flatMap((reading) => ('access' in reading && reading.access.keyLimit ? [reading.access.keyLimit] : []));
+	const limits = [...keyLimits, ...(maxRequestsPerMinute > 0 ? [Math.max(1, Math.floor(maxRequestsPerMinute))] : [])];
+	return limits.length > 0 ? Math.min(...limits) : undefined;
+}
+
 function endpointNotEnabled(operation: Operation): ItemFailure {
 	return {
 		source: 'api',
@@ -126,16 +159,7 @@ export function judgeAccount(reading: AccountReading, settings: EnrichSettings):
 	if ('refusal' in reading) return { rateLimit: resolveRateLimit(maxRequestsPerMinute), refusal: reading.refusal };
 	if ('unreadable' in reading) {
 		const rateLimit = resolveRateLimit(maxRequestsPerMinute);
-		return {
-			rateLimit,
-			hint: {
-				message:
-					`Could not read this account's limits from Crustdata (${reading.unreadable}), so the fields were not checked ` +
-					`before sending and the run was paced at ${rateLimit.requestsPerMinute} requests a minute`,
-				type: 'info',
-				location: 'outputPane',
-			},
-		};
+		return { rateLimit, hint: unreadableHint(reading.unreadable, ENDPOINT[settings.operation], rateLimit) };
 	}
 	const { access } = reading;
 	const rateLimit = resolveRateLimit(maxRequestsPerMinute, access);
@@ -144,9 +168,8 @@ export function judgeAccount(reading: AccountReading, settings: EnrichSettings):
 	return denied.length > 0 ? { rateLimit, refusal: fieldsDenied(denied) } : { rateLimit };
 }
 
-/** Asks Crustdata what this account may do on the run's endpoint, and judges the run by it. */
-export async function checkAccount(client: CrustdataClient, settings: EnrichSettings): Promise<AccountVerdict> {
-	const path = ENDPOINT[settings.operation];
+/** Asks Crustdata what this account may do on `path`; cancelled while asking, nothing billable may follow. */
+export async function askAccount(client: CrustdataClient, path: string, settings: EnrichSettings): Promise<AccountReading> {
 	const timeoutMs = Math.min(settings.pacing.timeoutMs, DISCOVERY_TIMEOUT_MS);
 	let reading: AccountReading;
 	try {
@@ -154,6 +177,5 @@ export async function checkAccount(client: CrustdataClient, settings: EnrichSett
 	} catch (error) {
 		reading = { unreadable: connectionProblem(error, timeoutMs) };
 	}
-	// Cancelled while asking: nothing billable may follow.
-	return judgeAccount(client.signal?.aborted ? { refusal: CANCELLED } : reading, settings);
+	return client.signal?.aborted ? { refusal: CANCELLED } : reading;
 }

@@ -46,9 +46,11 @@ export type Classified =
 	| { kind: 'transient'; reason: string }
 	| { kind: 'rejected'; identifiers: string[]; message: string }
 	| { kind: 'rejectedUnnamed'; message: string }
-	| { kind: 'stop'; failure: ItemFailure };
+	| { kind: 'stop'; failure: ItemFailure }
+	/** The request as planned cannot be answered, but the request as it is built now can: send it again. */
+	| { kind: 'resend' };
 
-function errorMessage(body: unknown): string {
+export function errorMessage(body: unknown): string {
 	if (typeof body === 'string') return body.slice(0, 500);
 	if (body && typeof body === 'object') {
 		const { error, message } = body as { error?: { message?: unknown } | string; message?: unknown };
@@ -59,7 +61,7 @@ function errorMessage(body: unknown): string {
 	return '';
 }
 
-function errorMetadata(body: unknown): IDataObject {
+export function errorMetadata(body: unknown): IDataObject {
 	const metadata = (body as { error?: { metadata?: unknown } } | undefined)?.error?.metadata;
 	return isRecord(metadata) ? metadata : {};
 }
@@ -82,12 +84,29 @@ export const KEY_REJECTED: ItemFailure = {
 	message: 'Crustdata rejected the API key',
 	description: 'Check the API Key in the Crustdata Enrich API credential; keys are on the Crustdata dashboard',
 	httpCode: '401',
+	endsRun: true,
 };
 
 export const CANCELLED: ItemFailure = {
 	source: 'api',
 	message: 'The execution was cancelled',
 	description: 'Run the node again for the remaining items',
+	endsRun: true,
+};
+
+const outOfCredits = (statusCode: number): ItemFailure => ({
+	source: 'api',
+	message: 'The Crustdata account is out of credits',
+	description: 'Top up credits in the Crustdata dashboard, then run the node again for the remaining items',
+	httpCode: String(statusCode),
+	endsRun: true,
+});
+
+const EMAIL_LOOKUP_REFUSED: ItemFailure = {
+	source: 'api',
+	message: 'Crustdata no longer looks people up by business email on this account',
+	description: "Set Identifier Type to Profile URL and map the person's LinkedIn profile URL, or ask Crustdata to enable email lookups",
+	httpCode: '400',
 };
 
 /** Fields the account may not have, whether a 403 or the account's own listing says so. */
@@ -100,10 +119,13 @@ export function fieldsDenied(fields: string[]): ItemFailure {
 	};
 }
 
-function classifyBadRequest(message: string, body: unknown, identifiers: string[]): Classified {
+function classifyBadRequest(message: string, body: unknown, identifiers: string[], matchType: string): Classified {
 	const named = identifiersNamedIn(message, identifiers);
 	if (named.length > 0) return { kind: 'rejected', identifiers: named, message };
 	const availableFields = errorMetadata(body).available_fields;
+	if (matchType === 'business_email' && !availableFields && /\bbusiness_emails\b/.test(message)) {
+		return { kind: 'stop', failure: EMAIL_LOOKUP_REFUSED };
+	}
 	if (availableFields || /\bfields?\b/i.test(message)) {
 		return stop(
 			`Crustdata rejected the requested fields: ${message}`,
@@ -155,11 +177,7 @@ export function classifyAnswer(answer: HttpAnswer, identifiers: string[], matchT
 	if (statusCode >= 500) return { kind: 'transient', reason: `Crustdata answered ${statusCode}${message ? ` (${message})` : ''}` };
 	if (statusCode === 401) return { kind: 'stop', failure: KEY_REJECTED };
 	if (statusCode === 402 || (statusCode === 403 && /credit/i.test(message))) {
-		return stop(
-			'The Crustdata account is out of credits',
-			'Top up credits in the Crustdata dashboard, then run the node again for the remaining items',
-			statusCode,
-		);
+		return { kind: 'stop', failure: outOfCredits(statusCode) };
 	}
 	if (statusCode === 403) {
 		const field = /'([a-z_]+(?:\.[a-z_]+)*)'/.exec(message)?.[1];
@@ -167,7 +185,7 @@ export function classifyAnswer(answer: HttpAnswer, identifiers: string[], matchT
 			? { kind: 'stop', failure: { ...fieldsDenied([field]), httpCode: '403' } }
 			: stop(`Crustdata denied access: ${message}`, 'Check that your Crustdata plan includes this operation', 403);
 	}
-	if (statusCode === 400) return classifyBadRequest(message, body, identifiers);
+	if (statusCode === 400) return classifyBadRequest(message, body, identifiers, matchType);
 	return stop(`Crustdata answered ${statusCode}: ${message}`, 'Check the node settings and the credential', statusCode);
 }
 

@@ -1,7 +1,8 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { MAX_IN_FLIGHT } from './pacer';
-import type { Operation } from './types';
+import { CONTACT_TIER_CREDITS, VERIFIED_EMAIL_CREDITS } from './prices';
+import type { ContactTier, Operation } from './types';
 
 // The node's parameters as the editor shows them. Names are part of the public contract.
 
@@ -19,6 +20,15 @@ export const PERSON_DATA_SECTIONS = [
 ] as const;
 
 export const OPERATION_NAME: Record<Operation, string> = { enrich: 'Enrich', enrichLive: 'Enrich Live' };
+
+const credits = (amount: number) => (amount === 0 ? 'Free' : `Costs ${amount} ${amount === 1 ? 'credit' : 'credits'}`);
+
+const CONTACT_TIER_OPTIONS: Array<{ name: string; value: ContactTier; what: string }> = [
+	{ name: 'Business Emails', value: 'business_emails', what: 'Work email addresses, each with a deliverability status' },
+	{ name: 'Personal Emails', value: 'personal_emails', what: 'Private email addresses, each with a deliverability status' },
+	{ name: 'Phone Numbers', value: 'phone_numbers', what: 'Phone numbers' },
+	{ name: 'Websites', value: 'websites', what: 'Personal websites' },
+];
 
 const identifierParameter = {
 	displayName: 'Profile URL',
@@ -101,7 +111,7 @@ export const nodeProperties: INodeProperties[] = [
 			{
 				name: 'Contact',
 				value: 'contact',
-				description: 'Business and personal emails, phone numbers, websites. Costs extra: business email +1, personal email +2, phone +2 credits.',
+				description: 'Emails, phone numbers and websites: choose which in Contact Fields, each billed only when found',
 			},
 			{
 				name: 'Developer Platform Profiles',
@@ -127,6 +137,20 @@ export const nodeProperties: INodeProperties[] = [
 		default: 0,
 		description: 'Only return candidates whose confidence score is at least this (0 to 1). 0 sends no threshold.',
 		displayOptions: { show: { operation: ['enrich'], identifierType: ['businessEmail'] } },
+	},
+	{
+		displayName: 'Contact Fields',
+		name: 'contactFields',
+		type: 'multiOptions',
+		options: CONTACT_TIER_OPTIONS.map(({ name, value, what }) => ({
+			name,
+			value,
+			description: `${what}. ${credits(CONTACT_TIER_CREDITS[value])} a person when found.`,
+		})),
+		default: ['business_emails'],
+		description:
+			"Which contact data to get for each matched person. Depending on your plan, Crustdata serves it with the profile or from its contact endpoint; the node picks the one your account has.",
+		displayOptions: { show: { fields: ['contact'] } },
 	},
 	{
 		displayName: 'Options',
@@ -229,6 +253,13 @@ export const nodeProperties: INodeProperties[] = [
 				default: false,
 				description:
 					'Whether to add a flat person object (name, title, company, location, social links, emails, phones) beside the full person_data, with empty values as null',
+			},
+			{
+				displayName: 'Verified Emails Only',
+				name: 'verifiedEmailsOnly',
+				type: 'boolean',
+				default: false,
+				description: `Whether Crustdata should re-check business emails for deliverability when asked and return only those that pass. Applies when Fields includes Contact; costs ${VERIFIED_EMAIL_CREDITS} credits more for each person who gets one.`,
 			},
 		],
 	},

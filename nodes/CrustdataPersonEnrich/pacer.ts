@@ -31,8 +31,28 @@ export function inFlightFor(requestsPerMinute: number, answerTimeMs: number | un
 	return Math.min(MAX_IN_FLIGHT, Math.ceil((requestsPerMinute / WINDOW_MS) * answerTimeMs) + 1);
 }
 
-export class RequestPacer {
+/** Requests sent in the last 60 seconds, against a limit; one can be shared by several pacers. */
+export class SlidingWindow {
 	private readonly sentAt: number[] = [];
+
+	constructor(readonly requestsPerMinute: number) {}
+
+	/** When the next request fits in the window. */
+	freeAt(now: number): number {
+		while (this.sentAt.length > 0 && this.sentAt[0] <= now - WINDOW_MS) this.sentAt.shift();
+		return this.sentAt.length >= this.requestsPerMinute ? this.sentAt[0] + WINDOW_MS : now;
+	}
+
+	record(now: number): void {
+		this.sentAt.push(now);
+	}
+}
+
+export class RequestPacer {
+	private readonly ownWindow: SlidingWindow;
+
+	/** Windows this pacer's requests share with other endpoints': the key's limit across all of them. */
+	private readonly windows: SlidingWindow[];
 
 	private sentCount = 0;
 
@@ -59,7 +79,11 @@ export class RequestPacer {
 		private readonly requestsPerMinute: number,
 		private readonly clock: Clock,
 		private readonly fixedInFlight = 0,
-	) {}
+		sharedWindow?: SlidingWindow,
+	) {
+		this.ownWindow = new SlidingWindow(requestsPerMinute);
+		this.windows = sharedWindow ? [this.ownWindow, sharedWindow] : [this.ownWindow];
+	}
 
 	/** The most requests this pacer will ever have in flight. */
 	get inFlightCeiling(): number {
@@ -75,10 +99,9 @@ export class RequestPacer {
 	async waitForSlot(): Promise<number> {
 		for (;;) {
 			const now = this.clock.now();
-			while (this.sentAt.length > 0 && this.sentAt[0] <= now - WINDOW_MS) this.sentAt.shift();
-			const ownWindowFreeAt = this.sentAt.length >= this.requestsPerMinute ? this.sentAt[0] + WINDOW_MS : now;
+			const windowsFreeAt = Math.max(...this.windows.map((window) => window.freeAt(now)));
 			const inFlightFreeAt = this.inFlight.size >= this.allowedInFlight ? Infinity : now;
-			const readyAt = Math.max(ownWindowFreeAt, this.serverWindowFreeAt(now), this.pausedUntil, inFlightFreeAt);
+			const readyAt = Math.max(windowsFreeAt, this.serverWindowFreeAt(now), this.pausedUntil, inFlightFreeAt);
 			if (readyAt <= now) return this.send(now);
 			if (readyAt === Infinity) await new Promise<void>((wake) => this.wakeWaiters.push(wake));
 			else await this.clock.sleep(readyAt - now);
@@ -132,7 +155,7 @@ export class RequestPacer {
 
 	private send(now: number): number {
 		const ticket = ++this.sentCount;
-		this.sentAt.push(now);
+		for (const window of this.windows) window.record(now);
 		this.inFlight.set(ticket, now);
 		if (this.serverBudget) {
 			if (this.serverBudget.remaining <= 0) this.probeTicket = ticket;

@@ -145,10 +145,10 @@ export const ENDPOINT: Record<EnrichSettings['operation'], string> = {
 };
 
 /** The JSON body of one enrich request. `fields` is always explicit: its default is documented two ways. */
-export function buildRequestBody(identifiers: string[], settings: EnrichSettings): IDataObject {
+export function buildRequestBody(identifiers: string[], settings: EnrichSettings, fields = settings.fields): IDataObject {
 	const body: IDataObject = {
 		[IDENTIFIER_FIELD[settings.identifierType]]: identifiers,
-		fields: settings.fields,
+		fields,
 	};
 	if (settings.identifierType === 'businessEmail' && settings.minSimilarityScore > 0) {
 		body.min_similarity_score = settings.minSimilarityScore;

@@ -1,11 +1,20 @@
 import type { IDataObject, INode, INodeExecutionData, NodeExecutionHint } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import type { AccountVerdict } from './accountLimits';
+import { CONTACT_ENRICH_PATH } from './contactPass';
+import type { EnrichmentRun } from './enrichmentRun';
 import type { PlannedInput, RequestPlan } from './requestPlanning';
 import type { TransportStats } from './sendLoop';
 import { simplifyPerson } from './simplifyPerson';
-import type { ApiEntry, ApiMatch, EnrichSettings, ItemFailure, MatchStatus } from './types';
+import {
+	isRecord,
+	type ApiEntry,
+	type ApiMatch,
+	type EnrichSettings,
+	type ItemFailure,
+	type MatchStatus,
+	type RateLimit,
+} from './types';
 
 /**
  * Result mapping: join the API's answers back to the input items and shape the output items,
@@ -83,7 +92,6 @@ export function resultsForEntry(
 				match_status: status,
 				confidence_score: match.confidence_score ?? null,
 				person_data: match.person_data ?? null,
-				...(settings.simplify ? { person: match.person_data ? simplifyPerson(match.person_data) : null } : {}),
 			})),
 		};
 	}
@@ -96,7 +104,6 @@ export function resultsForEntry(
 				match_status: status,
 				confidence_score: null,
 				person_data: null,
-				...(settings.simplify ? { person: null } : {}),
 			},
 		],
 	};
@@ -124,6 +131,21 @@ export function joinResults(
 		if (!entry) return { itemIndex, identifier, failure: NO_ANSWER };
 		return { itemIndex, identifier, ...resultsForEntry(identifier, entry, settings, matchType) };
 	});
+}
+
+/** Simplify: a flat `person` beside each result's `person_data`, once the contact data is in. */
+export function addSimplePerson(outcomes: InputOutcome[]): InputOutcome[] {
+	return outcomes.map((outcome) =>
+		'results' in outcome
+			? {
+					...outcome,
+					results: outcome.results.map((result) => ({
+						...result,
+						person: isRecord(result.person_data) ? simplifyPerson(result.person_data) : null,
+					})),
+				}
+			: outcome,
+	);
 }
 
 export function toNodeError(node: INode, failure: ItemFailure, itemIndex: number) {
@@ -198,32 +220,45 @@ export function failsInput(entry: ApiEntry, settings: EnrichSettings): boolean {
 const count = (value: number, one: string, many = `${one}s`) =>
 	`${value.toLocaleString('en-US')} ${value === 1 ? one : many}`;
 
+const creditsText = (credits: number) => count(Math.round(credits * 100) / 100, 'credit');
+
+/** The limit a pass was paced at and why, for the passes that sent anything. */
+function pacedText(what: string, stats: TransportStats | undefined, rateLimit: RateLimit | undefined): string[] {
+	return rateLimit && stats && stats.requests > 0
+		? [`${what} at ${count(rateLimit.requestsPerMinute, 'request')} a minute, ${rateLimit.source}`]
+		: [];
+}
+
 /**
- * What the user sees after the run: what came back, what it cost, the limit it was paced at and
- * why, what was dropped and why, and what the account check could not tell.
+ * What the user sees after the run: what came back, what it cost (profiles and contact data
+ * apart), the limit each endpoint was paced at and why, what was dropped and why, and what the
+ * account check could not tell.
  */
-export function summariseRun(
-	plan: RequestPlan,
-	outcomes: InputOutcome[],
-	stats: TransportStats,
-	account?: AccountVerdict,
-): NodeExecutionHint[] {
-	const rateLimit = account?.rateLimit;
+export function summariseRun(plan: RequestPlan, outcomes: InputOutcome[], run: EnrichmentRun): NodeExecutionHint[] {
+	const profiles = run.profiles.stats;
+	const contact = run.contact?.result.stats;
 	const failed = outcomes.filter((outcome) => 'failure' in outcome).length;
 	const enriched = outcomes.filter(
 		(outcome) => 'results' in outcome && outcome.results.some((result) => result.match_status === 'matched'),
 	).length;
 	const noMatch = outcomes.length - failed - enriched;
-	const credits = Math.round(stats.creditsUsed * 100) / 100;
+	const requests = profiles.requests + (contact?.requests ?? 0);
+	const retries = profiles.retries + (contact?.retries ?? 0);
+	const credits = creditsText(profiles.creditsUsed + (contact?.creditsUsed ?? 0));
+	const paced = [
+		...pacedText('paced', profiles, run.account?.rateLimit),
+		...pacedText(`contact data from ${CONTACT_ENRICH_PATH}`, contact, run.contactVerdict?.rateLimit),
+	];
 	const hints: NodeExecutionHint[] = [
 		{
 			message:
-				`Enriched ${enriched.toLocaleString('en-US')} of ${count(outcomes.length, 'input')} in ${count(stats.requests, 'request')}` +
-				` (${count(stats.retries, 'retry', 'retries')}), ${count(credits, 'credit')}; ` +
+				`Enriched ${enriched.toLocaleString('en-US')} of ${count(outcomes.length, 'input')} in ${count(requests, 'request')}` +
+				` (${count(retries, 'retry', 'retries')}), ` +
+				(contact
+					? `${credits} (${creditsText(profiles.creditsUsed)} for profiles, ${creditsText(contact.creditsUsed)} for contact data); `
+					: `${credits}; `) +
 				`${noMatch.toLocaleString('en-US')} not found, ${failed.toLocaleString('en-US')} failed` +
-				(rateLimit && stats.requests > 0
-					? `; paced at ${count(rateLimit.requestsPerMinute, 'request')} a minute, ${rateLimit.source}`
-					: ''),
+				paced.map((text) => `; ${text}`).join(''),
 			type: failed > 0 ? 'warning' : 'info',
 			location: 'outputPane',
 		},
@@ -238,6 +273,13 @@ export function summariseRun(
 	if (dropped.length > 0) {
 		hints.push({ message: dropped.join('; '), type: rejected > 0 ? 'warning' : 'info', location: 'outputPane' });
 	}
-	if (account?.hint) hints.push(account.hint);
+	if (run.contactMoved) {
+		hints.push({
+			message: `Crustdata's profile endpoint ${run.contactMoved === 'refused' ? 'refused' : 'left out'} contact data on this account, so it came from ${CONTACT_ENRICH_PATH}; no profile was billed twice`,
+			type: 'info',
+			location: 'outputPane',
+		});
+	}
+	for (const hint of [run.account?.hint, run.contactVerdict?.hint]) if (hint) hints.push(hint);
 	return hints;
 }

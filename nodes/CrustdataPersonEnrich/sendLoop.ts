@@ -8,10 +8,11 @@ import {
 	type Classified,
 	type HttpAnswer,
 } from './answerPolicy';
-import { RequestPacer, type Clock } from './pacer';
-import { buildRequestBody, ENDPOINT } from './requestPlanning';
+import type { IDataObject } from 'n8n-workflow';
+
+import { RequestPacer, type Clock, type SlidingWindow } from './pacer';
 import { abortableClock, type CrustdataClient } from './transport';
-import type { ApiEntry, EnrichSettings, ItemFailure, PacingSettings, RateLimit } from './types';
+import type { ApiEntry, ItemFailure, PacingSettings, RateLimit } from './types';
 
 /**
  * The send loop: every planned request goes out through the pacer, is retried request by
@@ -81,22 +82,91 @@ export interface RunOptions {
 	failsInput: (entry: ApiEntry) => boolean;
 }
 
-/** Sends every batch to the operation's endpoint, paced at `rateLimit`. */
-export async function sendEnrichRequests(
+/** Shared by the passes of one run, so that what ends the run (no credits, a bad key) ends them all. */
+export interface RunStop {
+	failure?: ItemFailure;
+}
+
+export interface PassOptions extends Partial<RunOptions> {
+	isCancelled?: () => boolean;
+	runStop?: RunStop;
+	/** The key's limit across endpoints, shared with the run's other pass. */
+	sharedWindow?: SlidingWindow;
+	/** Reads each answer in place of the answer policy, for a pass whose requests may change mid-run. */
+	classify?: (answer: HttpAnswer, identifiers: string[]) => Classified;
+	/** Told of each answer's entries as they arrive, so another pass can start on them. */
+	onAnswered?: (entries: ApiEntry[]) => void;
+}
+
+/** One endpoint's share of a run: where its requests go, what they carry and how fast they may go. */
+export interface EndpointPass {
+	path: string;
+	body: (identifiers: string[]) => IDataObject;
+	batches: BatchFeed;
+	rateLimit: RateLimit;
+	matchType: string;
+}
+
+/**
+ * The batches of a pass. A pass planned in full is closed from the start; the contact pass is
+ * fed batches while the profile pass answers, and closed when that pass is over.
+ */
+export class BatchFeed {
+	private readonly ready: string[][] = [];
+
+	private closed = false;
+
+	private readonly waiters: Array<() => void> = [];
+
+	static of(batches: string[][]): BatchFeed {
+		const feed = new BatchFeed();
+		for (const batch of batches) feed.push(batch);
+		feed.close();
+		return feed;
+	}
+
+	push(batch: string[]): void {
+		this.ready.push(batch);
+		this.wake();
+	}
+
+	close(): void {
+		this.closed = true;
+		this.wake();
+	}
+
+	/** Batches that can still arrive: unknown until the feed is closed. */
+	get mostBatches(): number {
+		return this.closed ? this.ready.length : Infinity;
+	}
+
+	/** The next batch, once there is one; undefined when the feed is closed and empty. */
+	async next(): Promise<string[] | undefined> {
+		while (this.ready.length === 0 && !this.closed) await new Promise<void>((wake) => this.waiters.push(wake));
+		return this.ready.shift();
+	}
+
+	private wake(): void {
+		for (const wake of this.waiters.splice(0)) wake();
+	}
+}
+
+/** Sends a pass's batches to its endpoint, paced at its limit. */
+export async function sendPass(
 	client: CrustdataClient,
-	batches: string[][],
-	settings: EnrichSettings,
-	rateLimit: RateLimit,
-	matchType: string,
-	options: RunOptions,
+	pass: EndpointPass,
+	pacing: PacingSettings,
+	options: PassOptions,
 ): Promise<TransportResult> {
-	const send = async (identifiers: string[]) =>
-		await client.post(ENDPOINT[settings.operation], buildRequestBody(identifiers, settings));
-	const pacing = { ...settings.pacing, requestsPerMinute: rateLimit.requestsPerMinute };
-	return await runJobs(batches, pacing, matchType, send, abortableClock(client.signal), {
-		...options,
-		isCancelled: () => client.signal?.aborted === true,
-	});
+	const send = async (identifiers: string[]) => await client.post(pass.path, pass.body(identifiers));
+	return await runJobs(
+		pass.batches,
+		{ ...pacing, requestsPerMinute: pass.rateLimit.requestsPerMinute },
+		pass.matchType,
+		send,
+		abortableClock(client.signal),
+		{ ...options, isCancelled: () => client.signal?.aborted === true },
+	);
 }
 
 const emptyStats = (): TransportStats => ({ requests: 0, retries: 0, rateLimited: 0, creditsUsed: 0 });
@@ -113,29 +183,46 @@ const REFUSALS_BEFORE_GIVING_UP = 4;
 
 /** The send loop, apart from n8n so it can be driven by any sender and clock. */
 export async function runJobs(
-	batches: string[][],
+	batches: BatchFeed | string[][],
 	pacing: LoopPacing,
 	matchType: string,
 	send: (identifiers: string[]) => Promise<HttpAnswer>,
 	clock: Clock,
-	options: Partial<RunOptions> & { isCancelled?: () => boolean } = {},
+	options: PassOptions = {},
 ): Promise<TransportResult> {
-	const { failFast = false, failsInput = () => false, isCancelled = () => false } = options;
+	const {
+		failFast = false,
+		failsInput = () => false,
+		isCancelled = () => false,
+		runStop = {},
+		classify = (answer, identifiers) => classifyAnswer(answer, identifiers, matchType),
+		onAnswered = () => undefined,
+	} = options;
+	const feed = Array.isArray(batches) ? BatchFeed.of(batches) : batches;
 	const result: TransportResult = { entries: [], failures: new Map(), stats: emptyStats() };
-	const queue: Job[] = batches.map((identifiers) => ({ identifiers, attempt: 0 }));
-	const pacer = new RequestPacer(pacing.requestsPerMinute, clock, pacing.concurrency);
+	const queue: Job[] = [];
+	const pacer = new RequestPacer(pacing.requestsPerMinute, clock, pacing.concurrency, options.sharedWindow);
 	let stopped: ItemFailure | undefined;
+	const halted = () => stopped ?? runStop.failure;
+
+	const stop = (failure: ItemFailure) => {
+		// A real cause replaces the consequence of an earlier one; nothing replaces a cause.
+		if (!stopped || stopped.consequence) stopped = failure;
+		if (failure.endsRun) runStop.failure ??= failure;
+		else if (failFast) runStop.failure ??= NOT_SENT;
+	};
 
 	const fail = (identifiers: string[], failure: ItemFailure) => {
 		for (const identifier of identifiers) result.failures.set(identifier, failure);
-		if (failFast) stopped ??= NOT_SENT;
+		if (failFast) stop(NOT_SENT);
 	};
 
 	const attempt = async (job: Job): Promise<void> => {
 		const ticket = await pacer.waitForSlot();
-		if (stopped) {
+		const halt = halted();
+		if (halt) {
 			pacer.settle(ticket);
-			return fail(job.identifiers, stopped);
+			return fail(job.identifiers, halt);
 		}
 		job.attempt += 1;
 		result.stats.requests += 1;
@@ -144,7 +231,7 @@ export async function runJobs(
 			const answer = await send(job.identifiers);
 			pacer.settle(ticket, answer.headers);
 			result.stats.creditsUsed += numberHeader(answer.headers, 'x-credits-used') ?? 0;
-			classified = classifyAnswer(answer, job.identifiers, matchType);
+			classified = classify(answer, job.identifiers);
 		} catch (error) {
 			pacer.settle(ticket);
 			classified = isCancelled()
@@ -156,13 +243,17 @@ export async function runJobs(
 		switch (classified.kind) {
 			case 'answered':
 				result.entries.push(...classified.entries);
-				if (failFast && classified.entries.some(failsInput)) stopped ??= NOT_SENT;
+				onAnswered(classified.entries);
+				if (failFast && classified.entries.some(failsInput)) stop(NOT_SENT);
 				return;
 			case 'failed':
 				return fail(job.identifiers, { source: 'api', message: classified.message, description: classified.description });
 			case 'stop':
-				stopped = classified.failure;
+				stop(classified.failure);
 				return fail(job.identifiers, classified.failure);
+			case 'resend':
+				queue.unshift({ identifiers: job.identifiers, attempt: 0 });
+				return;
 			case 'rejected': {
 				const rest = job.identifiers.filter((identifier) => !classified.identifiers.includes(identifier));
 				for (const identifier of classified.identifiers) fail([identifier], rejectedFailure(identifier, classified.message, rest.length > 0));
@@ -173,13 +264,14 @@ export async function runJobs(
 				const bisection = job.bisection ?? { refused: 0, answered: 0 };
 				bisection.refused += 1;
 				if (bisection.answered === 0 && bisection.refused >= REFUSALS_BEFORE_GIVING_UP) {
-					stopped = {
+					const refused: ItemFailure = {
 						source: 'api',
 						message: `Crustdata refused the request: ${classified.message}`,
 						description: 'Every part of the request was refused, so the problem is not one identifier: check the node settings',
 						httpCode: '400',
 					};
-					return fail(job.identifiers, stopped);
+					stop(refused);
+					return fail(job.identifiers, refused);
 				}
 				if (job.identifiers.length === 1) return fail(job.identifiers, rejectedFailure(job.identifiers[0], classified.message, false));
 				// Halve the request until the refused identifiers stand alone.
@@ -212,13 +304,20 @@ export async function runJobs(
 		await attempt(job);
 	};
 
+	const nextJob = async (): Promise<Job | undefined> => {
+		const queued = queue.shift();
+		if (queued) return queued;
+		const identifiers = await feed.next();
+		return identifiers && { identifiers, attempt: 0 };
+	};
 	const worker = async () => {
-		for (let job = queue.shift(); job; job = queue.shift()) {
-			if (stopped) fail(job.identifiers, stopped);
+		for (let job = await nextJob(); job; job = await nextJob()) {
+			const halt = halted();
+			if (halt) fail(job.identifiers, halt);
 			else await attempt(job);
 		}
 	};
-	const workers = Math.max(1, Math.min(pacer.inFlightCeiling, queue.length));
+	const workers = Math.max(1, Math.min(pacer.inFlightCeiling, feed.mostBatches));
 	await Promise.all(Array.from({ length: workers }, worker));
 	return result;
 }

@@ -4,7 +4,16 @@ import { NodeOperationError } from 'n8n-workflow';
 import { PERSON_DATA_SECTIONS } from './description';
 import { MAX_IN_FLIGHT } from './pacer';
 import { MAX_BATCH_SIZE } from './requestPlanning';
-import type { EnrichSettings, IdentifierType, OnNoMatch, Operation, ReturnMatches } from './types';
+import {
+	CONTACT_TIERS,
+	type ContactSettings,
+	type ContactTier,
+	type EnrichSettings,
+	type IdentifierType,
+	type OnNoMatch,
+	type Operation,
+	type ReturnMatches,
+} from './types';
 
 /** Reads the node's parameters once per run into settings the other modules understand. */
 
@@ -20,6 +29,7 @@ interface Options {
 	returnMatches?: ReturnMatches;
 	simplify?: boolean;
 	timeout?: number;
+	verifiedEmailsOnly?: boolean;
 }
 
 const FIELD_PATH = /^[a-z_]+(?:\.[a-z_]+)*$/;
@@ -38,6 +48,37 @@ export function requestedFields(sections: string[], fieldPaths: string): { field
 	return { fields: [...new Set([...sections, ...paths])], badPath };
 }
 
+const CONTACT_SECTION = 'contact';
+
+const DEFAULT_CONTACT_FIELDS: ContactTier[] = ['business_emails'];
+
+/**
+ * Splits the requested fields into the profile's and the contact tiers: the Contact section
+ * brings the tiers chosen in Contact Fields, a `contact.<tier>` path brings that tier. Contact
+ * data is asked for apart from the profile, as accounts get it from different endpoints.
+ */
+export function splitContactFields(
+	fields: string[],
+	contactFields: string[],
+): { fields: string[]; tiers: ContactTier[]; badPath?: string } {
+	const isTier = (name: string): name is ContactTier => (CONTACT_TIERS as readonly string[]).includes(name);
+	const tiers = new Set<ContactTier>();
+	const profileFields: string[] = [];
+	let badPath: string | undefined;
+	for (const field of fields) {
+		const [section, tier] = field.split('.');
+		if (section !== CONTACT_SECTION) profileFields.push(field);
+		else if (tier === undefined) contactFields.filter(isTier).forEach((chosen) => tiers.add(chosen));
+		else if (isTier(tier)) tiers.add(tier);
+		else badPath ??= field;
+	}
+	return { fields: profileFields, tiers: CONTACT_TIERS.filter((tier) => tiers.has(tier)), badPath };
+}
+
+function contactSettings(tiers: ContactTier[], options: Options): ContactSettings | undefined {
+	return tiers.length > 0 ? { tiers, verified: options.verifiedEmailsOnly ?? false } : undefined;
+}
+
 export function readSettings(context: IExecuteFunctions): EnrichSettings {
 	const node = context.getNode();
 	const operation = context.getNodeParameter('operation', 0) as Operation;
@@ -46,15 +87,29 @@ export function readSettings(context: IExecuteFunctions): EnrichSettings {
 	const options = context.getNodeParameter('options', 0, {}) as Options;
 	const sections = context.getNodeParameter('fields', 0, []) as string[];
 
-	const { fields, badPath } = requestedFields(sections, options.fieldPaths ?? '');
-	if (badPath) {
-		throw new NodeOperationError(node, `"${badPath}" is not a field path Crustdata knows`, {
+	const requested = requestedFields(sections, options.fieldPaths ?? '');
+	if (requested.badPath) {
+		throw new NodeOperationError(node, `"${requested.badPath}" is not a field path Crustdata knows`, {
 			description: `Each path in Extra Field Paths must start with a section name (${PERSON_DATA_SECTIONS.join(', ')}), e.g. basic_profile.summary`,
 		});
 	}
-	if (fields.length === 0) {
+	if (requested.fields.length === 0) {
 		throw new NodeOperationError(node, 'No fields are selected', {
 			description: 'Choose at least one section in Fields, or add a path in Extra Field Paths',
+		});
+	}
+	const contactFields = sections.includes(CONTACT_SECTION)
+		? (context.getNodeParameter('contactFields', 0, DEFAULT_CONTACT_FIELDS) as string[])
+		: [];
+	const { fields, tiers, badPath } = splitContactFields(requested.fields, contactFields);
+	if (badPath) {
+		throw new NodeOperationError(node, `"${badPath}" is not contact data Crustdata knows`, {
+			description: `Contact paths are ${CONTACT_TIERS.map((tier) => `${CONTACT_SECTION}.${tier}`).join(', ')}`,
+		});
+	}
+	if (sections.includes(CONTACT_SECTION) && tiers.length === 0) {
+		throw new NodeOperationError(node, 'Contact is selected without any contact fields', {
+			description: 'Choose at least one entry in Contact Fields, or remove Contact from Fields',
 		});
 	}
 
@@ -62,6 +117,7 @@ export function readSettings(context: IExecuteFunctions): EnrichSettings {
 		operation,
 		identifierType,
 		fields,
+		contact: contactSettings(tiers, options),
 		minSimilarityScore:
 			identifierType === 'businessEmail' ? (context.getNodeParameter('minSimilarityScore', 0, 0) as number) : 0,
 		preview: options.preview ?? false,

@@ -23,9 +23,13 @@ export interface SimplePerson {
 	linkedin_url: string | null;
 	twitter_slug: string | null;
 	github_url: string | null;
+	/** The best business email to write to: deliverable, else catch-all, never one known to bounce. */
+	email: string | null;
+	/** Deliverable addresses first. */
 	business_emails: string[];
 	personal_emails: string[];
 	phone_numbers: string[];
+	websites: string[];
 }
 
 type Data = IDataObject | undefined;
@@ -41,6 +45,28 @@ function text(value: unknown): string | null {
 
 const texts = (values: unknown[]): string[] => values.map(text).filter((value): value is string => value !== null);
 
+/** Crustdata's email statuses, from the address to write to first to the one never to use. */
+const EMAIL_STATUS_ORDER = ['deliverable', 'catch_all', 'unknown', 'invalid'];
+
+/** Where a status ranks; an address without one ranks with `unknown`. */
+function statusRank(record: unknown): number {
+	const rank = EMAIL_STATUS_ORDER.indexOf(String(object(record)?.status));
+	return rank === -1 ? EMAIL_STATUS_ORDER.indexOf('unknown') : rank;
+}
+
+/** Email records (or bare addresses) as addresses, deliverable ones first, otherwise in Crustdata's order. */
+function emailsByStatus(records: unknown): string[] {
+	const ranked = list(records).map((record, position) => ({ record, position, rank: statusRank(record) }));
+	ranked.sort((a, b) => a.rank - b.rank || a.position - b.position);
+	return texts(ranked.map(({ record }) => object(record)?.email ?? record));
+}
+
+/** The first business email whose status says mail reaches the person. */
+function bestEmail(records: unknown): string | null {
+	const reachable = list(records).filter((record) => ['deliverable', 'catch_all'].includes(String(object(record)?.status)));
+	return emailsByStatus(reachable)[0] ?? null;
+}
+
 /** The current position to show: the one Crustdata marks as default, else the first. */
 function currentJob(personData: IDataObject): Data {
 	const current = list(object(object(personData.experience)?.employment_details)?.current).map(object);
@@ -53,7 +79,6 @@ export function simplifyPerson(personData: IDataObject): SimplePerson {
 	const social = object(personData.social_handles);
 	const contact = object(personData.contact);
 	const job = currentJob(personData);
-	const emailsOf = (records: unknown) => texts(list(records).map((record) => object(record)?.email ?? record));
 	return {
 		name: text(profile?.name),
 		first_name: text(profile?.first_name),
@@ -69,8 +94,10 @@ export function simplifyPerson(personData: IDataObject): SimplePerson {
 		linkedin_url: text(object(social?.professional_network_identifier)?.profile_url),
 		twitter_slug: text(object(social?.twitter_identifier)?.slug),
 		github_url: text(object(social?.dev_platform_identifier)?.profile_url),
-		business_emails: emailsOf(contact?.business_emails),
-		personal_emails: emailsOf(contact?.personal_emails),
+		email: bestEmail(contact?.business_emails),
+		business_emails: emailsByStatus(contact?.business_emails),
+		personal_emails: emailsByStatus(contact?.personal_emails),
 		phone_numbers: texts(list(contact?.phone_numbers)),
+		websites: texts(list(contact?.websites)),
 	};
 }

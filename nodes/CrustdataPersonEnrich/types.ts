@@ -16,6 +16,18 @@ export type OnNoMatch = 'emitItem' | 'skip' | 'error';
 
 export type ReturnMatches = 'all' | 'best';
 
+/** The parts of `person_data.contact`, each asked for and billed on its own. */
+export const CONTACT_TIERS = ['business_emails', 'personal_emails', 'phone_numbers', 'websites'] as const;
+
+export type ContactTier = (typeof CONTACT_TIERS)[number];
+
+export interface ContactSettings {
+	/** The tiers to return, each present in every match's `person_data.contact`. */
+	tiers: ContactTier[];
+	/** `verified: true`: business emails re-checked for deliverability (contact endpoint only). */
+	verified: boolean;
+}
+
 export interface ApiMatch {
 	confidence_score?: number | null;
 	person_data?: IDataObject | null;
@@ -47,8 +59,10 @@ export interface RateLimit {
 export interface EnrichSettings {
 	operation: Operation;
 	identifierType: IdentifierType;
-	/** `fields` as sent: the chosen sections followed by the extra dot-paths. */
+	/** The profile's `fields`: the chosen sections, then the extra dot-paths, without contact data. */
 	fields: string[];
+	/** Set when Contact is chosen: which contact data to get, from whichever endpoint serves it. */
+	contact?: ContactSettings;
 	/** 0 means the threshold is not sent. */
 	minSimilarityScore: number;
 	preview: boolean;
@@ -71,4 +85,6 @@ export interface ItemFailure {
 	httpCode?: string;
 	/** Set on failures that only follow from an earlier one; the node never reports these first. */
 	consequence?: boolean;
+	/** Set on failures that end every request of the run, whichever endpoint (a bad key, no credits). */
+	endsRun?: boolean;
 }

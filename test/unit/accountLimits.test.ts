@@ -1,5 +1,5 @@
 import {
-	checkAccount,
+	askAccount,
 	deniedFields,
 	judgeAccount,
 	readEndpointAccess,
@@ -40,7 +40,14 @@ const access = (overrides: Partial<EndpointAccess> = {}): EndpointAccess => ({
 describe('readEndpointAccess', () => {
 	it('reads the limits, the status and the denied fields of the endpoint', () => {
 		expect(readEndpointAccess(listing({}, 120), ENRICH)).toEqual({
-			access: { path: ENRICH, enabled: true, endpointLimit: 60, keyLimit: 120, disabledFields: ['certifications', 'honors'] },
+			access: {
+				path: ENRICH,
+				enabled: true,
+				endpointLimit: 60,
+				keyLimit: 120,
+				enabledFields: ['basic_profile', 'basic_profile.name', 'assessment', 'social_posts'],
+				disabledFields: ['certifications', 'honors'],
+			},
 		});
 	});
 
@@ -171,12 +178,12 @@ describe('judgeAccount', () => {
 		expect(verdict.refusal).toBeUndefined();
 		expect(verdict.rateLimit).toEqual({ requestsPerMinute: 15, source: "Crustdata's default" });
 		expect(verdict.hint?.message).toBe(
-			"Could not read this account's limits from Crustdata (it answered 404), so the fields were not checked before sending and the run was paced at 15 requests a minute",
+			"Could not read this account's limits for /person/enrich from Crustdata (it answered 404), so its fields were not checked before sending and it was paced at 15 requests a minute",
 		);
 	});
 });
 
-describe('checkAccount', () => {
+describe('askAccount', () => {
 	const client = (get: CrustdataClient['get'], signal?: AbortSignal): CrustdataClient => ({
 		get,
 		post: async () => {
@@ -185,41 +192,43 @@ describe('checkAccount', () => {
 		signal,
 	});
 
-	it('asks about the run endpoint only, within the shorter of Request Timeout and 10 s', async () => {
+	it('asks about one endpoint, filtered by its path, within the shorter of Request Timeout and 10 s', async () => {
 		const asked: unknown[] = [];
-		const verdict = await checkAccount(
+		const reading = await askAccount(
 			client(async (path, query, timeoutMs) => {
 				asked.push([path, query, timeoutMs]);
 				return listing({ effective_rate_limit_rpm: 30 });
 			}),
+			LIVE,
 			settingsWith({ operation: 'enrichLive', pacing: { ...settingsWith({}).pacing, timeoutMs: 60_000 } }),
 		);
 		expect(asked).toEqual([['/account/endpoints', { path: LIVE }, 10_000]]);
 		// The listing names only /person/enrich, so the live endpoint is not in it.
-		expect(verdict.hint?.message).toMatch(`its answer did not list ${LIVE}`);
+		expect(reading).toEqual({ unreadable: `its answer did not list ${LIVE}` });
 	});
 
 	it('goes ahead when the check times out, and says so', async () => {
 		const timedOut = Object.assign(new Error('timeout of 2000ms exceeded'), { code: 'ECONNABORTED' });
-		const verdict = await checkAccount(
+		const reading = await askAccount(
 			client(async () => {
 				throw timedOut;
 			}),
+			'/person/enrich',
 			settingsWith({ pacing: { ...settingsWith({}).pacing, timeoutMs: 2_000 } }),
 		);
-		expect(verdict.refusal).toBeUndefined();
-		expect(verdict.hint?.message).toMatch('(no answer within 2 s (timed out))');
+		expect(reading).toEqual({ unreadable: 'no answer within 2 s (timed out)' });
 	});
 
 	it('lets nothing billable follow once the execution is cancelled', async () => {
 		const controller = new AbortController();
-		const verdict = await checkAccount(
+		const reading = await askAccount(
 			client(async () => {
 				controller.abort();
 				throw new Error('aborted');
 			}, controller.signal),
+			'/person/enrich',
 			settingsWith({}),
 		);
-		expect(verdict.refusal?.message).toBe('The execution was cancelled');
+		expect(reading).toEqual({ refusal: expect.objectContaining({ message: 'The execution was cancelled' }) });
 	});
 });

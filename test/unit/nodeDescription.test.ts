@@ -31,6 +31,7 @@ describe('node description', () => {
 			'businessEmail',
 			'fields',
 			'minSimilarityScore',
+			'contactFields',
 			'options',
 		]);
 	});

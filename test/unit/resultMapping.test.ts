@@ -3,6 +3,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { normaliseProfileUrl, planRequests } from '../../nodes/CrustdataPersonEnrich/requestPlanning';
 import {
+	addSimplePerson,
 	failsInput,
 	indexAnswers,
 	joinResults,
@@ -11,7 +12,7 @@ import {
 	selectMatches,
 	toOutputItems,
 } from '../../nodes/CrustdataPersonEnrich/resultMapping';
-import type { ApiEntry, ItemFailure } from '../../nodes/CrustdataPersonEnrich/types';
+import type { ApiEntry, ItemFailure, RateLimit } from '../../nodes/CrustdataPersonEnrich/types';
 import { settingsWith } from './settingsFixture';
 
 const URL_TYPE = 'professional_network_profile_url';
@@ -105,11 +106,14 @@ describe('resultsForEntry', () => {
 	});
 
 	it('adds a flat person beside person_data with Simplify, null for no match', () => {
-		const simplify = settingsWith({ simplify: true });
-		expect(resultsForEntry(url('a'), matched('a', 1), simplify, URL_TYPE)).toHaveProperty('results.0.person.name', 'Person 1');
-		expect(resultsForEntry(url('a'), matched('a', 1), simplify, URL_TYPE)).toHaveProperty('results.0.person_data', person(1));
-		expect(resultsForEntry(url('nobody'), empty, simplify, URL_TYPE)).toHaveProperty('results.0.person', null);
-		expect(resultsForEntry(url('a'), matched('a', 1), settingsWith({}), URL_TYPE)).not.toHaveProperty('results.0.person');
+		const plan = planRequests(['linkedin.com/in/a', 'linkedin.com/in/nobody', 'bad'], 'profileUrl', 25);
+		const outcomes = joinResults(plan.inputs, indexAnswers([matched('a', 1), empty], normaliseProfileUrl), new Map(), settingsWith({}), URL_TYPE);
+		const [found, notFound, failed] = addSimplePerson(outcomes);
+		expect(found).toHaveProperty('results.0.person.name', 'Person 1');
+		expect(found).toHaveProperty('results.0.person_data', person(1));
+		expect(notFound).toHaveProperty('results.0.person', null);
+		expect(failed).toEqual(outcomes[2]);
+		expect(outcomes[0]).not.toHaveProperty('results.0.person');
 	});
 
 	it('counts a match filtered out by the threshold as no match', () => {
@@ -214,11 +218,15 @@ describe('joinResults and toOutputItems', () => {
 
 describe('summariseRun', () => {
 	const stats = { requests: 3, retries: 1, rateLimited: 0, creditsUsed: 2.5 };
+	const ran = (profileStats = stats, rateLimit?: RateLimit) => ({
+		profiles: { entries: [], failures: new Map(), stats: profileStats },
+		...(rateLimit ? { account: { rateLimit } } : {}),
+	});
 
 	it('says what came back, what it cost and what was dropped and why', () => {
 		const plan = planRequests(['linkedin.com/in/a', 'bad', 'linkedin.com/in/a/', 'linkedin.com/in/b'], 'profileUrl', 25);
 		const outcomes = joinResults(plan.inputs, indexAnswers([matched('a', 1)], normaliseProfileUrl), new Map(), settingsWith({}), URL_TYPE);
-		expect(summariseRun(plan, outcomes, stats)).toEqual([
+		expect(summariseRun(plan, outcomes, ran())).toEqual([
 			{ message: 'Enriched 2 of 4 inputs in 3 requests (1 retry), 2.5 credits; 0 not found, 2 failed', type: 'warning', location: 'outputPane' },
 			{
 				message: '1 input not sent because the identifier was empty or malformed; 1 input shared an identifier with an earlier one and reused its lookup',
@@ -231,7 +239,7 @@ describe('summariseRun', () => {
 	it('mentions only what happened', () => {
 		const plan = planRequests(['linkedin.com/in/a', 'linkedin.com/in/a'], 'profileUrl', 25);
 		const outcomes = joinResults(plan.inputs, indexAnswers([matched('a', 1)], normaliseProfileUrl), new Map(), settingsWith({}), URL_TYPE);
-		expect(summariseRun(plan, outcomes, stats).map((hint) => hint.message)).toEqual([
+		expect(summariseRun(plan, outcomes, ran()).map((hint) => hint.message)).toEqual([
 			'Enriched 2 of 2 inputs in 3 requests (1 retry), 2.5 credits; 0 not found, 0 failed',
 			'1 input shared an identifier with an earlier one and reused its lookup',
 		]);
@@ -241,9 +249,9 @@ describe('summariseRun', () => {
 		const plan = planRequests(['linkedin.com/in/a'], 'profileUrl', 25);
 		const outcomes = joinResults(plan.inputs, indexAnswers([matched('a', 1)], normaliseProfileUrl), new Map(), settingsWith({}), URL_TYPE);
 		const rateLimit = { requestsPerMinute: 60, source: "the account's limit for /person/enrich" };
-		expect(summariseRun(plan, outcomes, stats, { rateLimit })[0].message).toBe(
+		expect(summariseRun(plan, outcomes, ran(stats, rateLimit))[0].message).toBe(
 			"Enriched 1 of 1 input in 3 requests (1 retry), 2.5 credits; 0 not found, 0 failed; paced at 60 requests a minute, the account's limit for /person/enrich",
 		);
-		expect(summariseRun(plan, outcomes, { ...stats, requests: 0 }, { rateLimit })[0].message).not.toMatch(/paced/);
+		expect(summariseRun(plan, outcomes, ran({ ...stats, requests: 0 }, rateLimit))[0].message).not.toMatch(/paced/);
 	});
 });

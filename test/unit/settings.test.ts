@@ -22,8 +22,10 @@ describe('readSettings', () => {
 				operation: 'enrich',
 				identifierType: 'businessEmail',
 				fields: ['contact'],
+				contactFields: ['phone_numbers', 'business_emails'],
 				minSimilarityScore: 0.7,
 				options: {
+					verifiedEmailsOnly: true,
 					batchSize: 10,
 					concurrency: 1,
 					fieldPaths: 'basic_profile.name',
@@ -39,7 +41,8 @@ describe('readSettings', () => {
 		expect(settings).toEqual(
 			settingsWith({
 				identifierType: 'businessEmail',
-				fields: ['contact', 'basic_profile.name'],
+				fields: ['basic_profile.name'],
+				contact: { tiers: ['business_emails', 'phone_numbers'], verified: true },
 				minSimilarityScore: 0.7,
 				preview: true,
 				onNoMatch: 'skip',

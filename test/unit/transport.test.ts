@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 import { ManualExecutionCancelledError, sleep } from 'n8n-workflow';
 
-import { sendEnrichRequests } from '../../nodes/CrustdataPersonEnrich/sendLoop';
+import { BatchFeed, sendPass } from '../../nodes/CrustdataPersonEnrich/sendLoop';
 import { openCrustdataClient } from '../../nodes/CrustdataPersonEnrich/transport';
 import type { EnrichSettings } from '../../nodes/CrustdataPersonEnrich/types';
 import { settingsWith } from './settingsFixture';
@@ -45,7 +45,7 @@ describe('openCrustdataClient', () => {
 	});
 });
 
-describe('sendEnrichRequests', () => {
+describe('sendPass', () => {
 	const settings: EnrichSettings = settingsWith({ pacing: { maxRequestsPerMinute: 1, concurrency: 1, maxRetries: 0, timeoutMs: 5_000 } });
 
 	it('sends through the client at the given limit, and stops waiting when the execution is cancelled', async () => {
@@ -54,7 +54,8 @@ describe('sendEnrichRequests', () => {
 		const client = await openCrustdataClient(fakeContext(controller.signal, sent), settings.pacing.timeoutMs);
 		const started = Date.now();
 		const rateLimit = { requestsPerMinute: 1, source: 'test' };
-		const run = sendEnrichRequests(client, [['a'], ['b']], settings, rateLimit, URL_TYPE, { failFast: false, failsInput: () => false });
+		const pass = { path: '/person/enrich', body: (urls: string[]) => ({ urls }), batches: BatchFeed.of([['a'], ['b']]), rateLimit, matchType: URL_TYPE };
+		const run = sendPass(client, pass, settings.pacing, {});
 		void sleep(100).then(() => controller.abort());
 		await expect(run).rejects.toThrow(ManualExecutionCancelledError);
 		expect(Date.now() - started).toBeLessThan(1_000);

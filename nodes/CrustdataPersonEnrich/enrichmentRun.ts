@@ -1,0 +1,122 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import { askAccount, judgeAccount, sharedLimit, type AccountReading, type AccountVerdict } from './accountLimits';
+import { classifyContactAnswer, CONTACT_ENRICH_PATH, contactEndpointPass, ContactBatches, type ContactAnswers } from './contactPass';
+import { ContactRouting, judgeContact, type ContactVerdict } from './contactRoute';
+import { SlidingWindow } from './pacer';
+import { buildRequestBody, ENDPOINT, normaliseProfileUrl } from './requestPlanning';
+import { indexAnswers } from './resultMapping';
+import { BatchFeed, nothingSent, sendPass, type RunOptions, type RunStop, type TransportResult } from './sendLoop';
+import { openCrustdataClient, type CrustdataClient } from './transport';
+import type { ContactSettings, EnrichSettings } from './types';
+
+/**
+ * One run against the account: ask what it may do (free), then send the profile pass and, where
+ * the account serves contact data from its own endpoint, the contact pass beside it. Nothing
+ * billable goes out on a run the account would refuse, and nothing at all when there is nothing
+ * to send.
+ */
+
+export interface EnrichmentRun {
+	profiles: TransportResult;
+	/** What the contact endpoint answered, when contact data came from it. */
+	contact?: ContactAnswers & { result: TransportResult };
+	account?: AccountVerdict;
+	contactVerdict?: ContactVerdict;
+	/** Why contact data moved to the contact endpoint during the run. */
+	contactMoved?: 'refused' | 'dropped';
+}
+
+export async function runEnrichment(
+	context: IExecuteFunctions,
+	batches: string[][],
+	settings: EnrichSettings,
+	matchType: string,
+	options: RunOptions,
+): Promise<EnrichmentRun> {
+	if (batches.length === 0) return { profiles: nothingSent(batches) };
+	const client = await openCrustdataClient(context, settings.pacing.timeoutMs);
+	const { contact } = settings;
+	const [profileReading, contactReading] = await Promise.all([
+		askAccount(client, ENDPOINT[settings.operation], settings),
+		contact ? askAccount(client, CONTACT_ENRICH_PATH, settings) : undefined,
+	]);
+	const account = judgeAccount(profileReading, settings);
+	if (!contact || !contactReading) {
+		const profiles = account.refusal
+			? nothingSent(batches, account.refusal)
+			: await sendPass(client, profilePass(batches, settings, account, matchType), settings.pacing, options);
+		return { profiles, account };
+	}
+	const contactVerdict = judgeContact(contact, profileReading, contactReading, settings.pacing.maxRequestsPerMinute);
+	const refusal = account.refusal ?? contactVerdict.refusal;
+	if (refusal) return { profiles: nothingSent(batches, refusal), account, contactVerdict };
+	return {
+		...(await sendWithContact(client, batches, { ...settings, contact }, matchType, options, account, contactVerdict, [
+			profileReading,
+			contactReading,
+		])),
+		account,
+		contactVerdict,
+	};
+}
+
+function profilePass(batches: string[][], settings: EnrichSettings, account: AccountVerdict, matchType: string) {
+	return {
+		path: ENDPOINT[settings.operation],
+		body: (identifiers: string[]) => buildRequestBody(identifiers, settings),
+		batches: BatchFeed.of(batches),
+		rateLimit: account.rateLimit,
+		matchType,
+	};
+}
+
+/**
+ * The profile pass and the contact pass at once: each endpoint at its own limit, both under the
+ * key's limit across endpoints, and the contact pass fed the matched profiles as they arrive.
+ */
+async function sendWithContact(
+	client: CrustdataClient,
+	batches: string[][],
+	settings: EnrichSettings & { contact: ContactSettings },
+	matchType: string,
+	options: RunOptions,
+	account: AccountVerdict,
+	contactVerdict: ContactVerdict,
+	readings: AccountReading[],
+): Promise<Pick<EnrichmentRun, 'profiles' | 'contact' | 'contactMoved'>> {
+	const contactBatches = new ContactBatches(settings.batchSize);
+	const routing = new ContactRouting(contactVerdict.source, settings, contactBatches);
+	const keyLimit = contactVerdict.source === 'profile' ? undefined : sharedLimit(settings.pacing.maxRequestsPerMinute, ...readings);
+	const shared = {
+		runStop: {} as RunStop,
+		sharedWindow: keyLimit === undefined ? undefined : new SlidingWindow(keyLimit),
+	};
+	const contactRun = sendPass(
+		client,
+		contactEndpointPass(contactBatches.feed, settings.contact, contactVerdict.rateLimit),
+		settings.pacing,
+		{ ...shared, failFast: options.failFast, classify: classifyContactAnswer },
+	);
+	let profiles: TransportResult;
+	try {
+		profiles = await sendPass(
+			client,
+			{ ...profilePass(batches, settings, account, matchType), body: (identifiers) => routing.body(identifiers) },
+			settings.pacing,
+			{
+				...options,
+				...shared,
+				classify: (answer, identifiers) => routing.classify(answer, identifiers, matchType),
+				onAnswered: (entries) => routing.onAnswered(entries),
+			},
+		);
+	} finally {
+		contactBatches.close();
+	}
+	const result = await contactRun;
+	const contact = routing.usesContactEndpoint
+		? { result, asked: contactBatches.asked, answers: indexAnswers(result.entries, normaliseProfileUrl), failures: result.failures }
+		: undefined;
+	return { profiles, contact, contactMoved: routing.movedBecause };
+}
