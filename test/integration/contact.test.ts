@@ -166,6 +166,42 @@ describe('generation 2: contact data from /person/contact/enrich', () => {
 	});
 });
 
+describe('generation 2, business emails with Contact', () => {
+	beforeEach(() => sandbox.configure({ apiGeneration: 2 }));
+
+	const emailRun = (returnMatches: 'all' | 'best') =>
+		runNode(sandbox, {
+			items: [{ email: 'multi.person@acme.io' }, { email: 'jane.doe@acme.io' }, { email: 'nomatch.nobody@acme.io' }],
+			parameters: {
+				identifierType: 'businessEmail',
+				businessEmail: '={{ $json.email }}',
+				fields: ['basic_profile', 'contact'],
+				options: { returnMatches },
+			},
+		});
+	const profileUrlOf = (json: IDataObject) =>
+		(((json.person_data as IDataObject).social_handles as IDataObject).professional_network_identifier as IDataObject).profile_url as string;
+
+	it("asks the profile for its URL itself, then the contact endpoint about each candidate's profile", async () => {
+		const run = await emailRun('all');
+		expect(bodiesTo(ENRICH)[0].fields).toEqual(['basic_profile', 'social_handles.professional_network_identifier.profile_url']);
+		const items = run.outputs[0].filter((item) => item.json.match_status === 'matched');
+		expect(items).toHaveLength(4);
+		const asked = bodiesTo(CONTACT).flatMap((body) => body.professional_network_profile_urls as string[]);
+		expect(asked.sort()).toEqual(items.map((item) => profileUrlOf(item.json)).sort());
+		for (const item of items) {
+			expect(contactOf(item.json)).toEqual(await contactEndpointAnswer(profileUrlOf(item.json), ['contact.business_emails']));
+		}
+	});
+
+	it('asks only about the candidate that Best Match Only keeps', async () => {
+		const run = await emailRun('best');
+		const asked = bodiesTo(CONTACT).flatMap((body) => body.professional_network_profile_urls as string[]);
+		expect(asked).toHaveLength(2);
+		expect(asked.sort()).toEqual(run.outputs[0].filter((item) => item.json.person_data).map((item) => profileUrlOf(item.json)).sort());
+	});
+});
+
 describe('generation 2 when the account listing cannot tell', () => {
 	beforeEach(() => sandbox.configure({ apiGeneration: 2, accountEndpointsAnswer: 'drop' }));
 

@@ -2,8 +2,10 @@ import {
 	askAccount,
 	deniedFields,
 	judgeAccount,
+	listsField,
 	readEndpointAccess,
 	resolveRateLimit,
+	sharedLimit,
 	type EndpointAccess,
 } from '../../nodes/CrustdataPersonEnrich/accountLimits';
 import type { CrustdataClient } from '../../nodes/CrustdataPersonEnrich/transport';
@@ -121,6 +123,24 @@ describe('deniedFields', () => {
 
 	it('denies a path the account names, not the section around it', () => {
 		expect(deniedFields(['contact', 'contact.phone_numbers'], ['contact.phone_numbers'])).toEqual(['contact.phone_numbers']);
+	});
+});
+
+describe('listsField', () => {
+	it('finds a field in a listing of its section, of itself, or of paths inside it', () => {
+		expect(listsField(['contact'], 'contact.business_emails')).toBe(true);
+		expect(listsField(['contact.business_emails'], 'contact.business_emails')).toBe(true);
+		expect(listsField(['contact.business_emails.email'], 'contact.business_emails')).toBe(true);
+		expect(listsField(['contact.phone_numbers', 'contactless'], 'contact.business_emails')).toBe(false);
+	});
+});
+
+describe('sharedLimit', () => {
+	it("is the key's limit, never above Max Requests Per Minute, and none when neither is known", () => {
+		const reading = (keyLimit?: number) => ({ access: { path: ENRICH, enabled: true, keyLimit, disabledFields: [] } });
+		expect(sharedLimit(0, reading(120), reading(120))).toBe(120);
+		expect(sharedLimit(40, reading(120), { unreadable: 'x' })).toBe(40);
+		expect(sharedLimit(0, reading(), { unreadable: 'x' })).toBeUndefined();
 	});
 });
 

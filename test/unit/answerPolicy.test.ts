@@ -69,6 +69,17 @@ describe('classifyAnswer', () => {
 		});
 	});
 
+	it('says an account no longer looks people up by email when a 400 refuses business_emails', () => {
+		const body = error('invalid_request', 'business_emails is not supported on this endpoint; use /person/contact/enrich');
+		expect(classifyAnswer(answer(400, body), ['a@acme.io'], 'business_email')).toMatchObject({
+			kind: 'stop',
+			failure: { message: 'Crustdata no longer looks people up by business email on this account' },
+		});
+		// An email the 400 names is that email's problem, not the lookup's.
+		const named = error('invalid_request', 'Invalid business_emails: a@x.gov');
+		expect(classifyAnswer(answer(400, named), ['a@x.gov'], 'business_email')).toMatchObject({ kind: 'rejected' });
+	});
+
 	it('names the section a 403 says the plan does not include', () => {
 		const body = error('permission_denied', "Access to field 'certifications' is not enabled for your API key");
 		expect(classifyAnswer(answer(403, body), ids, URL_TYPE)).toMatchObject({

@@ -2,7 +2,8 @@ import { ManualExecutionCancelledError, sleep } from 'n8n-workflow';
 
 import type { HttpAnswer } from '../../nodes/CrustdataPersonEnrich/answerPolicy';
 import { MAX_IN_FLIGHT } from '../../nodes/CrustdataPersonEnrich/pacer';
-import { runJobs } from '../../nodes/CrustdataPersonEnrich/sendLoop';
+import { SlidingWindow } from '../../nodes/CrustdataPersonEnrich/pacer';
+import { BatchFeed, runJobs, type RunStop } from '../../nodes/CrustdataPersonEnrich/sendLoop';
 import { abortableClock } from '../../nodes/CrustdataPersonEnrich/transport';
 import { mulberry32 } from '../sandbox/dataset';
 import { answer, entriesFor, error, pacing, URL_TYPE, virtualClock } from './transportFixtures';
@@ -231,5 +232,91 @@ describe('runJobs never loses an identifier', () => {
 			expect([id, entryIds.includes(id), result.failures.has(id)]).toEqual([id, !result.failures.has(id), !entryIds.includes(id)]);
 		}
 		expect(entryIds.length + result.failures.size).toBe(ids.length);
+	});
+
+	it('sends the batches of a feed as they arrive, and ends once the feed is closed and sent', async () => {
+		const feed = new BatchFeed();
+		const sent: string[][] = [];
+		const run = runJobs(feed, pacing({ concurrency: 2 }), URL_TYPE, async (identifiers) => {
+			sent.push(identifiers);
+			return answer(200, entriesFor(identifiers));
+		}, virtualClock());
+		feed.push(['a']);
+		await sleep(10);
+		expect(sent).toEqual([['a']]);
+		feed.push(['b', 'c']);
+		feed.close();
+		const result = await run;
+		expect(sent).toEqual([['a'], ['b', 'c']]);
+		expect(result.entries.map((entry) => entry.matched_on)).toEqual(['a', 'b', 'c']);
+	});
+
+	it('tells of each answer as it arrives, so another pass can start on it', async () => {
+		const told: string[][] = [];
+		const onAnswered = (entries: Array<{ matched_on: string }>) => told.push(entries.map((entry) => entry.matched_on));
+		await runJobs([['a'], ['b']], pacing(), URL_TYPE, async (identifiers) => answer(200, entriesFor(identifiers)), virtualClock(), { onAnswered });
+		expect(told).toEqual([['a'], ['b']]);
+	});
+
+	it('sends a request again, not counted as a retry, when the classifier says it can now be answered', async () => {
+		let refusals = 1;
+		const sent: string[][] = [];
+		const result = await runJobs(
+			[['a', 'b']],
+			pacing({ maxRetries: 0 }),
+			URL_TYPE,
+			async (identifiers) => {
+				sent.push(identifiers);
+				return answer(200, entriesFor(identifiers));
+			},
+			virtualClock(),
+			{ classify: (reply) => (refusals-- > 0 ? { kind: 'resend' } : { kind: 'answered', entries: reply.body as [] }) },
+		);
+		expect(sent).toEqual([['a', 'b'], ['a', 'b']]);
+		expect(result.stats).toMatchObject({ requests: 2, retries: 0 });
+		expect(result.entries).toHaveLength(2);
+	});
+
+	it('ends every pass of the run at what ends the run, and only at that', async () => {
+		const noCredits = async () => answer(402, error('insufficient_credits', 'Insufficient credits'));
+		const runStop: RunStop = {};
+		await runJobs([['a']], pacing(), URL_TYPE, noCredits, virtualClock(), { runStop });
+		expect(runStop.failure?.message).toBe('The Crustdata account is out of credits');
+		const sent: string[][] = [];
+		const other = await runJobs([['b'], ['c']], pacing(), URL_TYPE, async (identifiers) => {
+			sent.push(identifiers);
+			return answer(200, entriesFor(identifiers));
+		}, virtualClock(), { runStop });
+		expect(sent).toEqual([]);
+		expect(other.failures.get('c')?.message).toBe('The Crustdata account is out of credits');
+
+		const denied = async () => answer(403, error('permission_error', 'Your plan does not include /person/contact/enrich'));
+		const unshared: RunStop = {};
+		await runJobs([['a']], pacing(), URL_TYPE, denied, virtualClock(), { runStop: unshared });
+		expect(unshared.failure).toBeUndefined();
+	});
+
+	it('stops the other passes with a consequence when the node stops at the first failure', async () => {
+		const runStop: RunStop = {};
+		const denied = async () => answer(403, error('permission_error', 'Denied'));
+		await runJobs([['a']], pacing(), URL_TYPE, denied, virtualClock(), { runStop, failFast: true });
+		expect(runStop.failure).toMatchObject({ message: 'Not sent: the run stopped at an earlier failed item', consequence: true });
+	});
+
+	it('keeps two passes together under the window they share', async () => {
+		const clock = virtualClock();
+		const shared = new SlidingWindow(4);
+		const sentAt: number[] = [];
+		const send = async (identifiers: string[]) => {
+			sentAt.push(clock.now());
+			return answer(200, entriesFor(identifiers));
+		};
+		const batches = (prefix: string) => Array.from({ length: 4 }, (_, i) => [`${prefix}${i}`]);
+		await Promise.all([
+			runJobs(batches('p'), pacing({ requestsPerMinute: 4 }), URL_TYPE, send, clock, { sharedWindow: shared }),
+			runJobs(batches('c'), pacing({ requestsPerMinute: 4 }), URL_TYPE, send, clock, { sharedWindow: shared }),
+		]);
+		for (const start of sentAt) expect(sentAt.filter((at) => at >= start && at < start + 60_000).length).toBeLessThanOrEqual(4);
+		expect(sentAt).toHaveLength(8);
 	});
 });

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { readSettings, requestedFields } from '../../nodes/CrustdataPersonEnrich/settings';
+import { readSettings, requestedFields, splitContactFields } from '../../nodes/CrustdataPersonEnrich/settings';
 import { settingsWith } from './settingsFixture';
 
 /** Just enough of n8n's context for reading parameters. */
@@ -80,5 +80,42 @@ describe('requestedFields', () => {
 
 	it.each(['salary', 'basic_profile..name', 'Basic_Profile.name', 'basic_profile.name[0]'])('names %p as a bad path', (path) => {
 		expect(requestedFields([], path).badPath).toBe(path);
+	});
+});
+
+describe('splitContactFields', () => {
+	it('takes the tiers of Contact Fields for the Contact section, and a tier for its path', () => {
+		expect(splitContactFields(['basic_profile', 'contact', 'contact.websites'], ['phone_numbers', 'business_emails'])).toEqual({
+			fields: ['basic_profile'],
+			tiers: ['business_emails', 'phone_numbers', 'websites'],
+			badPath: undefined,
+		});
+		expect(splitContactFields(['experience', 'contact.personal_emails'], [])).toEqual({
+			fields: ['experience'],
+			tiers: ['personal_emails'],
+			badPath: undefined,
+		});
+	});
+
+	it('names a contact path that is not a tier', () => {
+		expect(splitContactFields(['contact.fax_numbers'], []).badPath).toBe('contact.fax_numbers');
+	});
+});
+
+describe('readSettings with Contact', () => {
+	const withContact = (contactFields?: string[]) =>
+		contextWith({ operation: 'enrich', identifierType: 'profileUrl', fields: ['basic_profile', 'contact'], contactFields });
+
+	it('gets business emails by default', () => {
+		expect(readSettings(withContact()).contact).toEqual({ tiers: ['business_emails'], verified: false });
+	});
+
+	it('refuses Contact without any contact field, and says what to do', () => {
+		expect(() => readSettings(withContact([]))).toThrow('Contact is selected without any contact fields');
+	});
+
+	it('asks for no contact data without Contact, whatever Contact Fields holds', () => {
+		const settings = readSettings(contextWith({ operation: 'enrich', fields: ['basic_profile'], contactFields: ['phone_numbers'] }));
+		expect(settings.contact).toBeUndefined();
 	});
 });
