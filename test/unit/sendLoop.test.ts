@@ -1,8 +1,7 @@
 import { ManualExecutionCancelledError, sleep } from 'n8n-workflow';
 
 import type { HttpAnswer } from '../../nodes/CrustdataPersonEnrich/answerPolicy';
-import { MAX_IN_FLIGHT } from '../../nodes/CrustdataPersonEnrich/pacer';
-import { SlidingWindow } from '../../nodes/CrustdataPersonEnrich/pacer';
+import { MAX_IN_FLIGHT, SlidingWindow } from '../../nodes/CrustdataPersonEnrich/pacer';
 import { BatchFeed, runJobs, type RunStop } from '../../nodes/CrustdataPersonEnrich/sendLoop';
 import { abortableClock } from '../../nodes/CrustdataPersonEnrich/transport';
 import { mulberry32 } from '../sandbox/dataset';
