@@ -117,7 +117,8 @@ export function readSettings(context: IExecuteFunctions): EnrichSettings {
 		operation,
 		identifierType,
 		fields,
-		contact: contactSettings(tiers, options),
+		// A preview is free and gives basic fields only, so it fetches no contact data.
+		contact: options.preview ? undefined : contactSettings(tiers, options),
 		minSimilarityScore:
 			identifierType === 'businessEmail' ? (context.getNodeParameter('minSimilarityScore', 0, 0) as number) : 0,
 		preview: options.preview ?? false,

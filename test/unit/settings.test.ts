@@ -21,11 +21,9 @@ describe('readSettings', () => {
 			contextWith({
 				operation: 'enrich',
 				identifierType: 'businessEmail',
-				fields: ['contact'],
-				contactFields: ['phone_numbers', 'business_emails'],
+				fields: ['experience'],
 				minSimilarityScore: 0.7,
 				options: {
-					verifiedEmailsOnly: true,
 					batchSize: 10,
 					concurrency: 1,
 					fieldPaths: 'basic_profile.name',
@@ -41,8 +39,7 @@ describe('readSettings', () => {
 		expect(settings).toEqual(
 			settingsWith({
 				identifierType: 'businessEmail',
-				fields: ['basic_profile.name'],
-				contact: { tiers: ['business_emails', 'phone_numbers'], verified: true },
+				fields: ['experience', 'basic_profile.name'],
 				minSimilarityScore: 0.7,
 				preview: true,
 				onNoMatch: 'skip',
@@ -110,8 +107,23 @@ describe('readSettings with Contact', () => {
 		expect(readSettings(withContact()).contact).toEqual({ tiers: ['business_emails'], verified: false });
 	});
 
+	it('reads the chosen tiers in Crustdata order, and Verified Emails Only', () => {
+		const context = contextWith({
+			operation: 'enrich',
+			fields: ['contact'],
+			contactFields: ['phone_numbers', 'business_emails'],
+			options: { verifiedEmailsOnly: true },
+		});
+		expect(readSettings(context)).toMatchObject({ fields: [], contact: { tiers: ['business_emails', 'phone_numbers'], verified: true } });
+	});
+
 	it('refuses Contact without any contact field, and says what to do', () => {
 		expect(() => readSettings(withContact([]))).toThrow('Contact is selected without any contact fields');
+	});
+
+	it('fetches no contact data in a preview, which is free', () => {
+		const preview = contextWith({ operation: 'enrich', fields: ['basic_profile', 'contact'], options: { preview: true } });
+		expect(readSettings(preview)).toMatchObject({ fields: ['basic_profile'], contact: undefined });
 	});
 
 	it('asks for no contact data without Contact, whatever Contact Fields holds', () => {
