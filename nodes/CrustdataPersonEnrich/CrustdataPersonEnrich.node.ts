@@ -55,9 +55,7 @@ export class CrustdataPersonEnrich implements INodeType {
 		});
 		const answers = indexAnswers(run.profiles.entries, normaliserFor(settings.identifierType));
 		let outcomes = joinResults(plan.inputs, answers, run.profiles.failures, settings, matchType);
-		if (settings.contact) {
-			outcomes = addContactData(outcomes, settings.contact, settings.identifierType, continueOnFail, run.contact);
-		}
+		if (settings.contact) outcomes = addContactData(outcomes, { ...settings, contact: settings.contact }, continueOnFail, run.contact);
 		if (settings.simplify) outcomes = addSimplePerson(outcomes);
 
 		const inputFields = settings.includeInputFields ? (itemIndex: number) => items[itemIndex].json : undefined;

@@ -2,6 +2,7 @@ import type { NodeExecutionHint } from 'n8n-workflow';
 
 import { CANCELLED, connectionProblem, fieldsDenied, KEY_REJECTED, type HttpAnswer } from './answerPolicy';
 import { OPERATION_NAME } from './description';
+import { within } from './fieldPaths';
 import { ENDPOINT } from './requestPlanning';
 import type { CrustdataClient } from './transport';
 import { isRecord, type EnrichSettings, type ItemFailure, type Operation, type RateLimit } from './types';
@@ -91,9 +92,6 @@ export function readEndpointAccess(answer: HttpAnswer, path: string): AccountRea
 export function deniedFields(requested: string[], disabled: string[]): string[] {
 	return requested.filter((field) => disabled.some((listed) => within(field, listed)));
 }
-
-/** Whether `field` is `section` or a path inside it. */
-const within = (field: string, section: string) => field === section || field.startsWith(`${section}.`);
 
 /** Whether the account's listing gives it `field`: the field itself, a section holding it, or paths inside it. */
 export function listsField(enabled: string[], field: string): boolean {

@@ -123,7 +123,8 @@ function classifyBadRequest(message: string, body: unknown, identifiers: string[
 	const named = identifiersNamedIn(message, identifiers);
 	if (named.length > 0) return { kind: 'rejected', identifiers: named, message };
 	const availableFields = errorMetadata(body).available_fields;
-	if (matchType === 'business_email' && !availableFields && /\bbusiness_emails\b/.test(message)) {
+	// The identifier field itself, not a contact tier such as `contact.business_emails`.
+	if (matchType === 'business_email' && !availableFields && /(?<![\w.])business_emails\b/.test(message)) {
 		return { kind: 'stop', failure: EMAIL_LOOKUP_REFUSED };
 	}
 	if (availableFields || /\bfields?\b/i.test(message)) {

@@ -1,15 +1,18 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { classifyAnswer, type Classified, type HttpAnswer } from './answerPolicy';
+import { within, withoutPath } from './fieldPaths';
 import { normaliseProfileUrl } from './requestPlanning';
 import type { InputOutcome } from './resultMapping';
 import { BatchFeed, type EndpointPass } from './sendLoop';
 import {
+	CONTACT_SECTION,
 	isRecord,
 	type ApiEntry,
 	type ApiMatch,
 	type ContactSettings,
 	type ContactTier,
+	type EnrichSettings,
 	type IdentifierType,
 	type ItemFailure,
 	type RateLimit,
@@ -23,16 +26,39 @@ import {
 
 export const CONTACT_ENRICH_PATH = '/person/contact/enrich';
 
-export const CONTACT_SECTION = 'contact';
-
 export const tierPaths = (tiers: ContactTier[]) => tiers.map((tier) => `${CONTACT_SECTION}.${tier}`);
 
 /** Where a matched person's canonical profile URL is, for lookups that did not start from one. */
 export const PROFILE_URL_PATH = 'social_handles.professional_network_identifier.profile_url';
 
+/** What a profile request must carry when nothing but contact data is chosen: the name, which the base price covers. */
+const LEAST_PROFILE = 'basic_profile.name';
+
 const MATCH_TYPE = 'professional_network_profile_url';
 
 const BUSINESS_EMAILS_MESSAGE = 'business_emails_message';
+
+export type ContactRunSettings = EnrichSettings & { contact: ContactSettings };
+
+export const NO_CONTACT_DATA: ItemFailure = {
+	source: 'api',
+	message: 'Your Crustdata plan has no contact data',
+	description: `Remove Contact from Fields, or ask Crustdata to enable contact data (${CONTACT_ENRICH_PATH}) for your account`,
+};
+
+/**
+ * What the profile request asks for the node's own use when contact data may come from the
+ * contact endpoint; taken out of the output again, so the user gets only what they chose. A
+ * request that carries the tiers needs no other field to be a valid request.
+ */
+export function fieldsTheContactPassNeeds(settings: EnrichSettings, carriesTiers = false): string[] {
+	const needed = settings.fields.length === 0 && !carriesTiers ? [LEAST_PROFILE] : [];
+	// A lookup by email learns the profile URL the contact endpoint needs from the match itself.
+	if (settings.identifierType === 'businessEmail' && !settings.fields.some((field) => within(PROFILE_URL_PATH, field))) {
+		needed.push(PROFILE_URL_PATH);
+	}
+	return needed;
+}
 
 /** The profile URL the contact endpoint is asked about for one match, when the match gives one. */
 export function contactKey(identifier: string, personData: IDataObject | null | undefined, identifierType: IdentifierType): string | undefined {
@@ -43,7 +69,14 @@ export function contactKey(identifier: string, personData: IDataObject | null | 
 	return 'identifier' in normalised ? normalised.identifier : undefined;
 }
 
-export const hasContact = (personData: IDataObject | null | undefined) => isRecord(personData?.[CONTACT_SECTION]);
+/**
+ * Whether a match came with contact data for the tiers: a section holding at least one of them.
+ * A tier missing beside others is read as none found, not as contact data left out.
+ */
+export function hasContact(personData: IDataObject | null | undefined, contact: ContactSettings): boolean {
+	const section = personData?.[CONTACT_SECTION];
+	return isRecord(section) && contact.tiers.some((tier) => tier in section);
+}
 
 /**
  * The identifiers of the contact pass: each matched profile once, in batches as full as the
@@ -78,18 +111,11 @@ export class ContactBatches {
 	}
 }
 
-const CONTACT_ENDPOINT_DENIED: ItemFailure = {
-	source: 'api',
-	message: `Your Crustdata plan does not include contact data (${CONTACT_ENRICH_PATH})`,
-	description: 'Remove Contact from Fields, or ask Crustdata to enable contact data for your account',
-	httpCode: '403',
-};
-
 /** The answer policy, with the contact endpoint's 403: its plan-gate is the endpoint, not a field. */
 export function classifyContactAnswer(answer: HttpAnswer, profileUrls: string[]): Classified {
 	const classified = classifyAnswer(answer, profileUrls, MATCH_TYPE);
 	const outOfCredits = classified.kind === 'stop' && classified.failure.endsRun;
-	return answer.statusCode === 403 && !outOfCredits ? { kind: 'stop', failure: CONTACT_ENDPOINT_DENIED } : classified;
+	return answer.statusCode === 403 && !outOfCredits ? { kind: 'stop', failure: { ...NO_CONTACT_DATA, httpCode: '403' } } : classified;
 }
 
 /** The contact endpoint's pass: exactly the chosen tiers (no `fields` would ask for every one, the dearest request). */
@@ -144,6 +170,21 @@ export interface ContactAnswers {
 	failures: Map<string, ItemFailure>;
 }
 
+/** One match's contact data, or why it has none: from the profile, the contact endpoint, or nowhere. */
+function contactFor(
+	identifier: string,
+	personData: IDataObject,
+	settings: ContactRunSettings,
+	fromEndpoint: ContactAnswers | undefined,
+): { contact: unknown } | { failure: ItemFailure } {
+	if (hasContact(personData, settings.contact) || !fromEndpoint) return { contact: personData[CONTACT_SECTION] };
+	const key = contactKey(identifier, personData, settings.identifierType);
+	if (key === undefined) return { failure: NO_PROFILE_URL };
+	const failure = fromEndpoint.failures.get(key);
+	if (failure) return { failure };
+	return { contact: fromEndpoint.asked.has(key) ? contactOf(fromEndpoint.answers.get(key)) : undefined };
+}
+
 /**
  * Puts contact data into every match item's `person_data.contact`, with every chosen tier. A
  * contact failure fails only the contact part (`contact_error`, and no `contact`), or the input
@@ -151,27 +192,24 @@ export interface ContactAnswers {
  */
 export function addContactData(
 	outcomes: InputOutcome[],
-	contact: ContactSettings,
-	identifierType: IdentifierType,
+	settings: ContactRunSettings,
 	continueOnFail: boolean,
 	fromEndpoint?: ContactAnswers,
 ): InputOutcome[] {
+	const ownFields = fieldsTheContactPassNeeds(settings);
 	return outcomes.map((outcome) => {
 		if (!('results' in outcome)) return outcome;
 		let failed: ItemFailure | undefined;
 		const results = outcome.results.map((result) => {
-			const personData = isRecord(result.person_data) ? result.person_data : undefined;
-			if (!personData) return result;
-			const withContact = (found: unknown) => ({
-				...result,
-				person_data: { ...personData, [CONTACT_SECTION]: contactWithEveryTier(found, contact) },
-			});
-			if (hasContact(personData) || !fromEndpoint) return withContact(personData[CONTACT_SECTION]);
-			const key = contactKey(outcome.identifier, personData, identifierType);
-			const failure = key === undefined ? NO_PROFILE_URL : fromEndpoint.failures.get(key);
-			if (!failure) return withContact(fromEndpoint.asked.has(key as string) ? contactOf(fromEndpoint.answers.get(key as string)) : undefined);
-			failed ??= contactFailure(failure);
-			return { ...result, contact_error: contactFailure(failure).message };
+			if (!isRecord(result.person_data)) return result;
+			const personData = ownFields.reduce(withoutPath, result.person_data);
+			const found = contactFor(outcome.identifier, result.person_data, settings, fromEndpoint);
+			if ('contact' in found) {
+				return { ...result, person_data: { ...personData, [CONTACT_SECTION]: contactWithEveryTier(found.contact, settings.contact) } };
+			}
+			const failure = contactFailure(found.failure);
+			failed ??= failure;
+			return { ...result, person_data: withoutPath(personData, CONTACT_SECTION), contact_error: failure.message };
 		});
 		if (failed && !continueOnFail) return { itemIndex: outcome.itemIndex, identifier: outcome.identifier, failure: failed };
 		return { ...outcome, results };

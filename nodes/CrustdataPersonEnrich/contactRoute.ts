@@ -2,10 +2,20 @@ import type { IDataObject, NodeExecutionHint } from 'n8n-workflow';
 
 import { deniedFields, listsField, resolveRateLimit, unreadableHint, type AccountReading } from './accountLimits';
 import { classifyAnswer, errorMessage, errorMetadata, type Classified, type HttpAnswer } from './answerPolicy';
-import { CONTACT_ENRICH_PATH, CONTACT_SECTION, contactKey, hasContact, PROFILE_URL_PATH, tierPaths, type ContactBatches } from './contactPass';
+import {
+	CONTACT_ENRICH_PATH,
+	contactKey,
+	fieldsTheContactPassNeeds,
+	hasContact,
+	NO_CONTACT_DATA,
+	tierPaths,
+	type ContactBatches,
+	type ContactRunSettings,
+} from './contactPass';
+import { within } from './fieldPaths';
 import { buildRequestBody, normaliserFor } from './requestPlanning';
-import { selectMatches } from './resultMapping';
-import type { ApiEntry, ContactSettings, EnrichSettings, ItemFailure, RateLimit } from './types';
+import { matchedPeople } from './resultMapping';
+import { CONTACT_SECTION, type ApiEntry, type ContactSettings, type ItemFailure, type RateLimit } from './types';
 
 /**
  * Where the run gets contact data. Older accounts get it with the profile, from the profile
@@ -24,22 +34,27 @@ export interface ContactVerdict {
 	source: ContactSource;
 	/** The contact endpoint's limit, for when the run uses it. */
 	rateLimit: RateLimit;
+	/** With `untold`: whether the run may move to the contact endpoint (its listing did not say it is off). */
+	mayMove: boolean;
 	/** Set when the account has no contact data anywhere: every input fails with it before sending. */
 	refusal?: ItemFailure;
 	hint?: NodeExecutionHint;
 }
 
-const NO_CONTACT_DATA: ItemFailure = {
-	source: 'api',
-	message: 'Your Crustdata plan has no contact data',
-	description: `Remove Contact from Fields, or ask Crustdata to enable contact data (${CONTACT_ENRICH_PATH}) for your account`,
-};
-
 const NOT_VERIFIED: NodeExecutionHint = {
-	message: `Business emails were not re-checked for deliverability: only ${CONTACT_ENRICH_PATH} does that, and this account does not have it`,
+	message: `Business emails were not re-checked for deliverability: only ${CONTACT_ENRICH_PATH} does that, and the account's listing does not show it for this account`,
 	type: 'warning',
 	location: 'outputPane',
 };
+
+function tiersDenied(paths: string[]): ItemFailure {
+	const [what, them] = paths.length === 1 ? ['contact data', 'it'] : ['contact data', 'them'];
+	return {
+		source: 'api',
+		message: `Your Crustdata plan does not include the ${what} ${paths.map((path) => `'${path}'`).join(', ')}`,
+		description: `Remove ${them} from Contact Fields, or ask Crustdata to enable ${them} for your account`,
+	};
+}
 
 /** Whether an endpoint's listing gives the tiers: true, false, or undefined when it does not say. */
 function serves(reading: AccountReading, paths: string[], needsEnabledList: boolean): boolean | undefined {
@@ -62,51 +77,48 @@ export function judgeContact(
 	maxRequestsPerMinute: number,
 ): ContactVerdict {
 	const paths = tierPaths(contact.tiers);
-	const rateLimit = resolveRateLimit(
-		maxRequestsPerMinute,
-		'access' in contactEndpoint ? contactEndpoint.access : undefined,
-	);
+	const endpointAccess = 'access' in contactEndpoint ? contactEndpoint.access : undefined;
+	const rateLimit = resolveRateLimit(maxRequestsPerMinute, endpointAccess);
 	// The profile endpoint's listing names every field it serves; the contact endpoint serves only tiers.
 	const withProfile = serves(profileEndpoint, paths, true);
 	const fromEndpoint = serves(contactEndpoint, paths, false);
+	const verdict = { rateLimit, mayMove: fromEndpoint !== false };
 	if (withProfile && !(contact.verified && fromEndpoint)) {
-		return { source: 'profile', rateLimit, hint: contact.verified && fromEndpoint === false ? NOT_VERIFIED : undefined };
+		return { ...verdict, source: 'profile', hint: contact.verified ? NOT_VERIFIED : undefined };
 	}
-	if (fromEndpoint) return { source: 'contactEndpoint', rateLimit };
-	if (withProfile === false && fromEndpoint === false) return { source: 'contactEndpoint', rateLimit, refusal: NO_CONTACT_DATA };
+	if (fromEndpoint) return { ...verdict, source: 'contactEndpoint' };
+	if (withProfile === false && fromEndpoint === false) {
+		const denied = endpointAccess?.enabled ? deniedFields(paths, endpointAccess.disabledFields) : [];
+		return { ...verdict, source: 'contactEndpoint', refusal: denied.length > 0 ? tiersDenied(denied) : NO_CONTACT_DATA };
+	}
 	const hint =
 		'unreadable' in contactEndpoint ? unreadableHint(contactEndpoint.unreadable, CONTACT_ENRICH_PATH, rateLimit) : undefined;
-	return { source: withProfile === false ? 'contactEndpoint' : 'untold', rateLimit, hint };
+	return { ...verdict, source: withProfile === false ? 'contactEndpoint' : 'untold', hint };
 }
 
-const namesContact = (text: string) => new RegExp(`\\b${CONTACT_SECTION}\\b`).test(text);
+/** `contact` or a path inside it, as a field name in a message, not inside an address or a URL path. */
+const CONTACT_FIELD = new RegExp(`(?<![\\w./@-])${CONTACT_SECTION}(?:\\.[a-z_]+)*(?![\\w@/-])`);
 
 /**
- * Whether the profile endpoint refused a request for having contact data in it: a 400 whose
- * available fields lack `contact`, or a 403 that names it.
+ * Whether the profile endpoint refused a request for having contact data in it: a 400 about
+ * fields whose available fields lack `contact`, or a 403 that names it.
  */
 export function refusesContact(answer: HttpAnswer): boolean {
 	const message = errorMessage(answer.body);
-	if (answer.statusCode === 403) return namesContact(message);
+	if (answer.statusCode === 403) return CONTACT_FIELD.test(message);
 	if (answer.statusCode !== 400) return false;
 	const available = errorMetadata(answer.body).available_fields;
-	if (!Array.isArray(available)) return namesContact(message);
-	return !available.some((field) => typeof field === 'string' && (field === CONTACT_SECTION || field.startsWith(`${CONTACT_SECTION}.`)));
+	if (Array.isArray(available)) {
+		return !available.some((field) => typeof field === 'string' && within(field, CONTACT_SECTION));
+	}
+	return /\bfields?\b/i.test(message) && CONTACT_FIELD.test(message);
 }
 
 /** Whether an answer that asked for contact data came back without it for every match. */
-export function dropsContact(entries: ApiEntry[]): boolean {
+export function dropsContact(entries: ApiEntry[], contact: ContactSettings): boolean {
 	const matches = entries.flatMap((entry) => entry.matches ?? []);
-	return matches.length > 0 && matches.every((match) => !match.person_data || !(CONTACT_SECTION in match.person_data));
+	return matches.length > 0 && matches.every((match) => !hasContact(match.person_data, contact));
 }
-
-/** A field the profile request needs that a lookup by profile URL alone would not ask for. */
-function asksFor(fields: string[], path: string): boolean {
-	return fields.some((field) => path === field || path.startsWith(`${field}.`));
-}
-
-/** Profile fields for when the request must carry something: the name, which the base price covers. */
-const LEAST_PROFILE = 'basic_profile.name';
 
 /**
  * The profile pass's requests as contact data is routed: with the tiers while the profile
@@ -114,6 +126,8 @@ const LEAST_PROFILE = 'basic_profile.name';
  * endpoint, and the matched profiles handed to the contact pass as their answers arrive.
  */
 export class ContactRouting {
+	source: ContactSource;
+
 	/** Why the run moved to the contact endpoint mid-run, for the summary. */
 	movedBecause?: 'refused' | 'dropped';
 
@@ -121,36 +135,47 @@ export class ContactRouting {
 	private readonly carriedTiers = new WeakSet<string[]>();
 
 	constructor(
-		public source: ContactSource,
-		private readonly settings: EnrichSettings & { contact: ContactSettings },
+		private readonly verdict: ContactVerdict,
+		private readonly settings: ContactRunSettings,
 		private readonly contactBatches: ContactBatches,
-	) {}
+	) {
+		this.source = verdict.source;
+	}
 
-	/** Whether the run got, or may get, contact data from the contact endpoint. */
+	/** Whether contact data comes, or came during the run, from the contact endpoint. */
 	get usesContactEndpoint(): boolean {
 		return this.source === 'contactEndpoint';
 	}
 
 	body(identifiers: string[]): IDataObject {
-		const { settings } = this;
-		const withTiers = this.source !== 'contactEndpoint';
+		const { settings, source } = this;
+		const withTiers = source !== 'contactEndpoint';
 		if (withTiers) this.carriedTiers.add(identifiers);
 		else this.carriedTiers.delete(identifiers);
-		const fields = [...settings.fields, ...(withTiers ? tierPaths(settings.contact.tiers) : [])];
-		if (settings.fields.length === 0 && !withTiers) fields.push(LEAST_PROFILE);
-		// A lookup by email learns the profile URL the contact endpoint needs from the match itself.
-		if (this.source !== 'profile' && settings.identifierType === 'businessEmail' && !asksFor(fields, PROFILE_URL_PATH)) {
-			fields.push(PROFILE_URL_PATH);
-		}
+		const fields = [
+			...settings.fields,
+			...(withTiers ? tierPaths(settings.contact.tiers) : []),
+			...(source === 'profile' ? [] : fieldsTheContactPassNeeds(settings, withTiers)),
+		];
 		return buildRequestBody(identifiers, settings, fields);
 	}
 
 	classify(answer: HttpAnswer, identifiers: string[], matchType: string): Classified {
-		const carried = this.carriedTiers.has(identifiers);
-		if (carried && this.source === 'untold' && refusesContact(answer)) this.move('refused');
-		if (carried && this.source === 'contactEndpoint' && refusesContact(answer)) return { kind: 'resend' };
 		const classified = classifyAnswer(answer, identifiers, matchType);
-		if (carried && this.source === 'untold' && classified.kind === 'answered' && dropsContact(classified.entries)) {
+		if (!this.carriedTiers.has(identifiers)) return classified;
+		const refused = classified.kind === 'stop' && !classified.failure.endsRun && refusesContact(answer);
+		if (refused && this.source === 'untold') {
+			if (!this.verdict.mayMove) return { kind: 'stop', failure: NO_CONTACT_DATA };
+			this.move('refused');
+		}
+		// Sent with the tiers before the move: the same profiles go again without them.
+		if (refused && this.source === 'contactEndpoint') return { kind: 'resend' };
+		if (
+			this.source === 'untold' &&
+			this.verdict.mayMove &&
+			classified.kind === 'answered' &&
+			dropsContact(classified.entries, this.settings.contact)
+		) {
 			this.move('dropped');
 		}
 		return classified;
@@ -159,13 +184,14 @@ export class ContactRouting {
 	/** Hands the matched profiles without contact data to the contact pass. */
 	onAnswered(entries: ApiEntry[]): void {
 		if (this.source !== 'contactEndpoint') return;
-		const normalise = normaliserFor(this.settings.identifierType);
+		const { settings } = this;
+		const normalise = normaliserFor(settings.identifierType);
 		for (const entry of entries) {
 			const normalised = normalise(entry.matched_on);
 			const identifier = 'identifier' in normalised ? normalised.identifier : entry.matched_on;
-			for (const match of selectMatches(entry.matches ?? [], this.settings)) {
-				if (hasContact(match.person_data)) continue;
-				const key = contactKey(identifier, match.person_data, this.settings.identifierType);
+			for (const match of matchedPeople(entry, settings)) {
+				if (hasContact(match.person_data, settings.contact)) continue;
+				const key = contactKey(identifier, match.person_data, settings.identifierType);
 				if (key !== undefined) this.contactBatches.add(key);
 			}
 		}

@@ -21,7 +21,8 @@ export const PERSON_DATA_SECTIONS = [
 
 export const OPERATION_NAME: Record<Operation, string> = { enrich: 'Enrich', enrichLive: 'Enrich Live' };
 
-const credits = (amount: number) => (amount === 0 ? 'Free' : `Costs ${amount} ${amount === 1 ? 'credit' : 'credits'}`);
+const price = (amount: number) =>
+	amount === 0 ? 'Free' : `Costs ${amount} ${amount === 1 ? 'credit' : 'credits'} a person when found`;
 
 const CONTACT_TIER_OPTIONS: Array<{ name: string; value: ContactTier; what: string }> = [
 	{ name: 'Business Emails', value: 'business_emails', what: 'Work email addresses, each with a deliverability status' },
@@ -145,7 +146,7 @@ export const nodeProperties: INodeProperties[] = [
 		options: CONTACT_TIER_OPTIONS.map(({ name, value, what }) => ({
 			name,
 			value,
-			description: `${what}. ${credits(CONTACT_TIER_CREDITS[value])} a person when found.`,
+			description: `${what}. ${price(CONTACT_TIER_CREDITS[value])}.`,
 		})),
 		default: ['business_emails'],
 		description:

@@ -1,14 +1,21 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { askAccount, judgeAccount, sharedLimit, type AccountReading, type AccountVerdict } from './accountLimits';
-import { classifyContactAnswer, CONTACT_ENRICH_PATH, contactEndpointPass, ContactBatches, type ContactAnswers } from './contactPass';
+import {
+	classifyContactAnswer,
+	CONTACT_ENRICH_PATH,
+	contactEndpointPass,
+	ContactBatches,
+	type ContactAnswers,
+	type ContactRunSettings,
+} from './contactPass';
 import { ContactRouting, judgeContact, type ContactVerdict } from './contactRoute';
 import { SlidingWindow } from './pacer';
 import { buildRequestBody, ENDPOINT, normaliseProfileUrl } from './requestPlanning';
 import { indexAnswers } from './resultMapping';
-import { BatchFeed, nothingSent, sendPass, type RunOptions, type RunStop, type TransportResult } from './sendLoop';
+import { BatchFeed, nothingSent, sendPass, type EndpointPass, type RunOptions, type TransportResult } from './sendLoop';
 import { openCrustdataClient, type CrustdataClient } from './transport';
-import type { ContactSettings, EnrichSettings } from './types';
+import type { EnrichSettings } from './types';
 
 /**
  * One run against the account: ask what it may do (free), then send the profile pass and, where
@@ -51,24 +58,36 @@ export async function runEnrichment(
 	const contactVerdict = judgeContact(contact, profileReading, contactReading, settings.pacing.maxRequestsPerMinute);
 	const refusal = account.refusal ?? contactVerdict.refusal;
 	if (refusal) return { profiles: nothingSent(batches, refusal), account, contactVerdict };
-	return {
-		...(await sendWithContact(client, batches, { ...settings, contact }, matchType, options, account, contactVerdict, [
-			profileReading,
-			contactReading,
-		])),
+	const sent = await sendWithContact(client, {
+		batches,
+		settings: { ...settings, contact },
+		matchType,
+		options,
 		account,
 		contactVerdict,
-	};
+		readings: [profileReading, contactReading],
+	});
+	return { ...sent, account, contactVerdict };
 }
 
-function profilePass(batches: string[][], settings: EnrichSettings, account: AccountVerdict, matchType: string) {
+function profilePass(batches: string[][], settings: EnrichSettings, account: AccountVerdict, matchType: string): EndpointPass {
 	return {
 		path: ENDPOINT[settings.operation],
-		body: (identifiers: string[]) => buildRequestBody(identifiers, settings),
+		body: (identifiers) => buildRequestBody(identifiers, settings),
 		batches: BatchFeed.of(batches),
 		rateLimit: account.rateLimit,
 		matchType,
 	};
+}
+
+interface ContactRun {
+	batches: string[][];
+	settings: ContactRunSettings;
+	matchType: string;
+	options: RunOptions;
+	account: AccountVerdict;
+	contactVerdict: ContactVerdict;
+	readings: AccountReading[];
 }
 
 /**
@@ -77,44 +96,31 @@ function profilePass(batches: string[][], settings: EnrichSettings, account: Acc
  */
 async function sendWithContact(
 	client: CrustdataClient,
-	batches: string[][],
-	settings: EnrichSettings & { contact: ContactSettings },
-	matchType: string,
-	options: RunOptions,
-	account: AccountVerdict,
-	contactVerdict: ContactVerdict,
-	readings: AccountReading[],
+	{ batches, settings, matchType, options, account, contactVerdict, readings }: ContactRun,
 ): Promise<Pick<EnrichmentRun, 'profiles' | 'contact' | 'contactMoved'>> {
 	const contactBatches = new ContactBatches(settings.batchSize);
-	const routing = new ContactRouting(contactVerdict.source, settings, contactBatches);
+	const routing = new ContactRouting(contactVerdict, settings, contactBatches);
 	const keyLimit = contactVerdict.source === 'profile' ? undefined : sharedLimit(settings.pacing.maxRequestsPerMinute, ...readings);
-	const shared = {
-		runStop: {} as RunStop,
-		sharedWindow: keyLimit === undefined ? undefined : new SlidingWindow(keyLimit),
-	};
+	const shared = { runStop: {}, sharedWindow: keyLimit === undefined ? undefined : new SlidingWindow(keyLimit) };
+	const profileRun = sendPass(
+		client,
+		{ ...profilePass(batches, settings, account, matchType), body: (identifiers) => routing.body(identifiers) },
+		settings.pacing,
+		{
+			...options,
+			...shared,
+			classify: (answer, identifiers) => routing.classify(answer, identifiers, matchType),
+			onAnswered: (entries) => routing.onAnswered(entries),
+		},
+	).finally(() => contactBatches.close());
 	const contactRun = sendPass(
 		client,
 		contactEndpointPass(contactBatches.feed, settings.contact, contactVerdict.rateLimit),
 		settings.pacing,
 		{ ...shared, failFast: options.failFast, classify: classifyContactAnswer },
 	);
-	let profiles: TransportResult;
-	try {
-		profiles = await sendPass(
-			client,
-			{ ...profilePass(batches, settings, account, matchType), body: (identifiers) => routing.body(identifiers) },
-			settings.pacing,
-			{
-				...options,
-				...shared,
-				classify: (answer, identifiers) => routing.classify(answer, identifiers, matchType),
-				onAnswered: (entries) => routing.onAnswered(entries),
-			},
-		);
-	} finally {
-		contactBatches.close();
-	}
-	const result = await contactRun;
+	// Both awaited together, so a cancelled run leaves neither pass's rejection unheard.
+	const [profiles, result] = await Promise.all([profileRun, contactRun]);
 	const contact = routing.usesContactEndpoint
 		? { result, asked: contactBatches.asked, answers: indexAnswers(result.entries, normaliseProfileUrl), failures: result.failures }
 		: undefined;

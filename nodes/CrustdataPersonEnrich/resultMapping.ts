@@ -64,6 +64,12 @@ export function selectMatches(matches: ApiMatch[], settings: EnrichSettings): Ap
 	return [kept.reduce((best, match) => (score(match) > score(best) ? match : best))];
 }
 
+/** The matches an answer gives its input as results: none for a no-match or a redaction. */
+export function matchedPeople(entry: ApiEntry, settings: EnrichSettings): ApiMatch[] {
+	const matches = selectMatches(entry.matches ?? [], settings);
+	return statusOf(entry, matches) === 'matched' ? matches : [];
+}
+
 function noMatchFailure(identifier: string, status: MatchStatus): ItemFailure {
 	return {
 		source: 'api',
@@ -214,7 +220,7 @@ export function toOutputItems(
  * stops on errors can stop sending. The same test as `resultsForEntry`, without building results.
  */
 export function failsInput(entry: ApiEntry, settings: EnrichSettings): boolean {
-	return settings.onNoMatch === 'error' && statusOf(entry, selectMatches(entry.matches ?? [], settings)) !== 'matched';
+	return settings.onNoMatch === 'error' && matchedPeople(entry, settings).length === 0;
 }
 
 const count = (value: number, one: string, many = `${one}s`) =>
@@ -275,7 +281,7 @@ export function summariseRun(plan: RequestPlan, outcomes: InputOutcome[], run: E
 	}
 	if (run.contactMoved) {
 		hints.push({
-			message: `Crustdata's profile endpoint ${run.contactMoved === 'refused' ? 'refused' : 'left out'} contact data on this account, so it came from ${CONTACT_ENRICH_PATH}; no profile was billed twice`,
+			message: `Crustdata's profile endpoint ${run.contactMoved === 'refused' ? 'refused' : 'left out'} contact data on this account, so the run asked ${CONTACT_ENRICH_PATH} instead; no profile was billed twice`,
 			type: 'info',
 			location: 'outputPane',
 		});

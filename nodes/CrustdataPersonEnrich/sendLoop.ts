@@ -1,3 +1,5 @@
+import type { IDataObject } from 'n8n-workflow';
+
 import {
 	backoffMs,
 	CANCELLED,
@@ -8,8 +10,6 @@ import {
 	type Classified,
 	type HttpAnswer,
 } from './answerPolicy';
-import type { IDataObject } from 'n8n-workflow';
-
 import { RequestPacer, type Clock, type SlidingWindow } from './pacer';
 import { abortableClock, type CrustdataClient } from './transport';
 import type { ApiEntry, ItemFailure, PacingSettings, RateLimit } from './types';
@@ -219,6 +219,8 @@ export async function runJobs(
 
 	const attempt = async (job: Job): Promise<void> => {
 		const ticket = await pacer.waitForSlot();
+		// A pass that never had to wait learns of a cancelled execution here, before it sends.
+		if (isCancelled()) stop(CANCELLED);
 		const halt = halted();
 		if (halt) {
 			pacer.settle(ticket);

@@ -5,6 +5,7 @@ import { PERSON_DATA_SECTIONS } from './description';
 import { MAX_IN_FLIGHT } from './pacer';
 import { MAX_BATCH_SIZE } from './requestPlanning';
 import {
+	CONTACT_SECTION,
 	CONTACT_TIERS,
 	type ContactSettings,
 	type ContactTier,
@@ -47,8 +48,6 @@ export function requestedFields(sections: string[], fieldPaths: string): { field
 	);
 	return { fields: [...new Set([...sections, ...paths])], badPath };
 }
-
-const CONTACT_SECTION = 'contact';
 
 const DEFAULT_CONTACT_FIELDS: ContactTier[] = ['business_emails'];
 
@@ -98,7 +97,8 @@ export function readSettings(context: IExecuteFunctions): EnrichSettings {
 			description: 'Choose at least one section in Fields, or add a path in Extra Field Paths',
 		});
 	}
-	const contactFields = sections.includes(CONTACT_SECTION)
+	// Contact in Extra Field Paths asks for the Contact Fields too, as the section does.
+	const contactFields = requested.fields.includes(CONTACT_SECTION)
 		? (context.getNodeParameter('contactFields', 0, DEFAULT_CONTACT_FIELDS) as string[])
 		: [];
 	const { fields, tiers, badPath } = splitContactFields(requested.fields, contactFields);
@@ -107,7 +107,7 @@ export function readSettings(context: IExecuteFunctions): EnrichSettings {
 			description: `Contact paths are ${CONTACT_TIERS.map((tier) => `${CONTACT_SECTION}.${tier}`).join(', ')}`,
 		});
 	}
-	if (sections.includes(CONTACT_SECTION) && tiers.length === 0) {
+	if (requested.fields.includes(CONTACT_SECTION) && tiers.length === 0) {
 		throw new NodeOperationError(node, 'Contact is selected without any contact fields', {
 			description: 'Choose at least one entry in Contact Fields, or remove Contact from Fields',
 		});

@@ -16,6 +16,8 @@ export type OnNoMatch = 'emitItem' | 'skip' | 'error';
 
 export type ReturnMatches = 'all' | 'best';
 
+export const CONTACT_SECTION = 'contact';
+
 /** The parts of `person_data.contact`, each asked for and billed on its own. */
 export const CONTACT_TIERS = ['business_emails', 'personal_emails', 'phone_numbers', 'websites'] as const;
 

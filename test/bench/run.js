@@ -2,15 +2,22 @@
 // sandbox with 150 ms latency and Crustdata's limit of 15 requests per sliding window. The
 // window is scaled down (BENCH_WINDOW_SCALE, default 10: 60 s -> 6 s) to keep the run short.
 // Writes BENCHMARKS.md and docs/benchmarks.png.
+//
+// The contact case: this node with Contact (business emails + phone numbers) on a generation-2
+// account, where /person/enrich has no contact and /person/contact/enrich serves it, each endpoint
+// at 15 per (scaled) window, on the same 1,000-URL sheet (plus its 10 % duplicates).
+// BENCH_ONLY=contact runs that case alone and prints its figures without writing BENCHMARKS.md
+// or the chart (they need every case); without BENCH_ONLY every case runs.
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
+const dataset = require('../sandbox/dataset');
 const { startSandbox } = require('../sandbox/server');
 const { PINNED_VERSION, createInstance, ensureN8n, executeWorkflow, importFixtures, sandboxCredential, log } = require('../e2e/n8nHost');
 const { renderChartPng } = require('./chart');
-const { VARIANTS } = require('./workflows');
+const { CONTACT, VARIANTS } = require('./workflows');
 
 const ROOT = path.resolve(__dirname, '../..');
 const SCALE = Number(process.env.BENCH_WINDOW_SCALE ?? 10);
@@ -38,6 +45,21 @@ const ACCOUNT_SIZES = [1_000, 5_000];
 /** Max Requests Per Minute of a node fixed at Crustdata's default of 15, on the scaled window. */
 const FIXED_AT_15 = LIMIT * SCALE;
 
+/** The contact case: one sheet, generation 2, each endpoint's own window at Crustdata's default. */
+const PROFILE_PATH = '/person/enrich';
+const CONTACT_PATH = '/person/contact/enrich';
+const BILLABLE_PATHS = [PROFILE_PATH, CONTACT_PATH];
+const CONTACT_CASE = { unique: 1_000, limits: { [PROFILE_PATH]: LIMIT, [CONTACT_PATH]: LIMIT }, id: 'BenchContact0001000' };
+/**
+ * Prices on generation 2 (sandbox README, "Credits"): a profile with basic_profile and
+ * social_handles is 1 credit; on the contact endpoint a tier costs only when returned non-empty.
+ */
+const PROFILE_CREDITS = 1;
+const TIER_CREDITS = { business_emails: 1, phone_numbers: 2 };
+
+const ONLY = process.env.BENCH_ONLY;
+if (ONLY !== undefined && ONLY !== 'contact') throw new Error(`BENCH_ONLY=${ONLY}: the only filter is BENCH_ONLY=contact`);
+
 const sheets = new Map();
 const sheetOf = (unique) => sheets.get(unique) ?? sheets.set(unique, sheet(unique)).get(unique);
 
@@ -60,6 +82,7 @@ const CASES = [
 		id: `BenchR${String(benchCase.accountLimit).padStart(3, '0')}${benchCase.maxRequestsPerMinute ? 'F' : 'D'}${String(benchCase.unique).padStart(7, '0')}`,
 	})),
 ].map((benchCase) => ({ ...benchCase, rows: sheetOf(benchCase.unique) }));
+CONTACT_CASE.rows = sheetOf(CONTACT_CASE.unique);
 
 /** At the account's rate: ceil(unique / 25) requests evenly spaced at the limit, plus one round trip. */
 const atRateMs = (unique, accountLimit) => (Math.ceil(unique / 25) - 1) * (WINDOW_MS / accountLimit) + LATENCY_MS;
@@ -110,6 +133,108 @@ async function measure(instance, sandbox, { variant, unique, rows, id, accountLi
 		// What asking about the account added before the first billable request.
 		accountCheckMs: accountChecks.length > 0 && requests.length > 0 ? requests[0].at - accountChecks[0].at : null,
 	};
+}
+
+/**
+ * The contact case. Wall time from the first billable request (either endpoint) to the last
+ * answer, as the other cases (the last request's arrival plus the sandbox's latency). Expected
+ * credits come from the node's answers: each unique matched profile at PROFILE_CREDITS plus the
+ * price of every contact tier it came back with non-empty; they are checked against the sandbox's
+ * request log (`creditsUsed` of each request, per endpoint) and against the dataset (the tiers
+ * the sandbox holds for each URL).
+ */
+async function measureContact(instance, sandbox, { unique, rows, id, limits }) {
+	sandbox.configure({ apiGeneration: 2, endpointRateLimits: limits });
+	sandbox.reset();
+	try {
+		const started = Date.now();
+		const { code, run } = await executeWorkflow(instance, id);
+		const totalMs = Date.now() - started;
+		const billable = sandbox.requests.filter((request) => BILLABLE_PATHS.includes(request.path));
+		const to = (endpoint) => billable.filter((request) => request.path === endpoint);
+		const first = billable[0]?.at ?? started;
+		const last = billable[billable.length - 1]?.at ?? started;
+		const span = (requests) => (requests.length === 0 ? null : { from: requests[0].at - first, to: requests[requests.length - 1].at - first + LATENCY_MS });
+		const creditsOf = (requests) => Math.round(requests.reduce((sum, request) => sum + request.creditsUsed, 0) * 100) / 100;
+
+		const items = (run?.data?.resultData?.runData?.[CONTACT.resultNode] ?? []).flatMap((task) => task.data?.main?.[0] ?? []);
+		const matchedItems = items.filter((item) => item.json.match_status === 'matched');
+		const matchedRows = new Set(matchedItems.map((item) => item.pairedItem.item));
+		const withContact = matchedItems.filter((item) => {
+			const contact = item.json.person_data?.contact;
+			return contact && CONTACT.contactFields.every((tier) => Array.isArray(contact[tier]));
+		});
+		const rowsWithContact = new Set(withContact.map((item) => item.pairedItem.item));
+		// One entry per matched profile: the duplicates' items carry the same answer, billed once.
+		const profiles = new Map(withContact.map((item) => [item.json.matched_on, item.json.person_data.contact]));
+		const matchedProfiles = new Set(matchedItems.map((item) => item.json.matched_on)).size;
+		const tiersReturned = Object.fromEntries(
+			CONTACT.contactFields.map((tier) => [tier, [...profiles.values()].filter((contact) => contact[tier].length > 0).length]),
+		);
+		const tierCredits = CONTACT.contactFields.reduce((sum, tier) => sum + tiersReturned[tier] * TIER_CREDITS[tier], 0);
+		// What the sandbox's dataset holds for the sheet's URLs: the tiers every matched profile should come back with.
+		const datasetTiers = Object.fromEntries(
+			CONTACT.contactFields.map((tier) => [
+				tier,
+				[...new Set(rows.map((row) => row.linkedin))].filter((url) => {
+					const found = dataset.lookupByProfileUrl(url);
+					return found.candidates?.length > 0 && dataset.contactEnrichData(found.candidates[0].person)[tier].length > 0;
+				}).length,
+			]),
+		);
+
+		const profileRequests = to(PROFILE_PATH);
+		const contactRequests = to(CONTACT_PATH);
+		return {
+			unique,
+			limits,
+			inputs: rows.length,
+			workflowFailed: code !== 0,
+			requests: { [PROFILE_PATH]: profileRequests.length, [CONTACT_PATH]: contactRequests.length },
+			rateLimited: {
+				[PROFILE_PATH]: profileRequests.filter((request) => request.status === 429).length,
+				[CONTACT_PATH]: contactRequests.filter((request) => request.status === 429).length,
+			},
+			otherStatuses: billable.filter((request) => request.status !== 200 && request.status !== 429).map((request) => `${request.path} ${request.status}`),
+			contactBatchSizes: contactRequests.filter((request) => request.status === 200).map((request) => request.identifierCount),
+			accountChecks: sandbox.requests.filter((request) => request.path === '/account/endpoints').length,
+			matchedRows: matchedRows.size,
+			matchedProfiles,
+			rowsWithContact: rowsWithContact.size,
+			// Input rows without a matched item carrying both contact tiers (every URL of the sheet matches in the sandbox).
+			lost: rows.length - rowsWithContact.size,
+			tiersReturned,
+			datasetTiers,
+			credits: {
+				total: Math.round(sandbox.creditsUsed * 100) / 100,
+				[PROFILE_PATH]: creditsOf(profileRequests),
+				[CONTACT_PATH]: creditsOf(contactRequests),
+			},
+			expectedCredits: { total: matchedProfiles * PROFILE_CREDITS + tierCredits, [PROFILE_PATH]: matchedProfiles * PROFILE_CREDITS, [CONTACT_PATH]: tierCredits },
+			wallMs: last - first + LATENCY_MS,
+			profilePassMs: span(profileRequests),
+			contactPassMs: span(contactRequests),
+			// Arrival of every request, in ms from the first billable one: where the waits are.
+			sentAt: { [PROFILE_PATH]: profileRequests.map((request) => request.at - first), [CONTACT_PATH]: contactRequests.map((request) => request.at - first) },
+			totalMs,
+			...contactIdeal(unique, matchedProfiles, limits),
+		};
+	} finally {
+		sandbox.configure({ apiGeneration: 1, endpointRateLimits: {} });
+		sandbox.reset();
+	}
+}
+
+/**
+ * The contact case's yardsticks, from the sliding window's bound (windowBoundMs, as the limit of
+ * the other cases): the ideal is the slower endpoint's bound (its requests, its limit) plus one
+ * round trip; the sequential time, computed and not measured, is the profile pass at its limit
+ * and then the contact pass at its limit, one after the other.
+ */
+function contactIdeal(unique, matched, limits) {
+	const profileMs = windowBoundMs(unique, limits[PROFILE_PATH]);
+	const contactMs = windowBoundMs(matched, limits[CONTACT_PATH]);
+	return { profileBoundMs: profileMs, contactBoundMs: contactMs, idealMs: Math.max(profileMs, contactMs), sequentialMs: profileMs + contactMs };
 }
 
 const seconds = (ms) => (ms / 1000).toFixed(1);
@@ -163,7 +288,60 @@ function accountCheckReport(results) {
 	);
 }
 
-function report(results, cpuTable) {
+/** The contact case: its table and its targets, for BENCHMARKS.md and for BENCH_ONLY=contact. */
+function contactReport(r) {
+	const ratio = r.wallMs / r.idealMs;
+	const requests = BILLABLE_PATHS.map((endpoint) => `${r.requests[endpoint]}`).join(' + ');
+	const rateLimited = BILLABLE_PATHS.reduce((sum, endpoint) => sum + r.rateLimited[endpoint], 0);
+	const tiers = CONTACT.contactFields.map((tier) => `${r.tiersReturned[tier]} ${tier} × ${TIER_CREDITS[tier]}`).join(' + ');
+	const creditsMatch = BILLABLE_PATHS.every((endpoint) => r.credits[endpoint] === r.expectedCredits[endpoint]) && r.credits.total === r.expectedCredits.total;
+	const datasetMatch = CONTACT.contactFields.every((tier) => r.tiersReturned[tier] === r.datasetTiers[tier]);
+	const pass = (p) => (p === null ? 'none' : `${seconds(p.from)}–${seconds(p.to)} s`);
+	const table = `| unique | inputs | requests (enrich + contact) | 429s | rows with contact | lost | credits (enrich + contact) | expected credits | wall time (s) | ideal (s) | ratio | sequential, computed (s) |
+|---|---|---|---|---|---|---|---|---|---|---|---|
+| ${r.unique.toLocaleString('en-US')} | ${r.inputs.toLocaleString('en-US')} | ${requests} | ${rateLimited} | ${r.rowsWithContact} / ${r.inputs} | ${r.lost}${r.workflowFailed ? ' (workflow failed)' : ''} | ${r.credits.total} (${r.credits[PROFILE_PATH]} + ${r.credits[CONTACT_PATH]}) | ${r.expectedCredits.total} (${r.expectedCredits[PROFILE_PATH]} + ${r.expectedCredits[CONTACT_PATH]}) | ${seconds(r.wallMs)} | ${seconds(r.idealMs)} | ${ratio.toFixed(2)} × | ${seconds(r.sequentialMs)} |`;
+	const targets = [
+		`wall time ${seconds(r.wallMs)} s = ${ratio.toFixed(3)} × the ideal of ${seconds(r.idealMs)} s (target at most 1.15: ${ratio <= 1.15 ? 'met' : 'missed'}); the sequential time, computed: ${seconds(r.sequentialMs)} s (${(r.wallMs / r.sequentialMs).toFixed(2)} × of it measured)`,
+		`429s: ${BILLABLE_PATHS.map((endpoint) => `${r.rateLimited[endpoint]} on ${endpoint}`).join(', ')} (target 0)${r.otherStatuses.length > 0 ? `; other failed requests: ${r.otherStatuses.join(', ')}` : ''}`,
+		`lost items: ${r.lost} of ${r.inputs} rows without a matched item carrying both ${CONTACT.contactFields.join(' and ')} (target 0)`,
+		`credits: ${r.credits.total} billed, expected ${r.expectedCredits.total} = ${r.matchedProfiles} profiles × ${PROFILE_CREDITS} + (${tiers}): ${creditsMatch ? 'equal, per endpoint too' : 'NOT equal'}; tiers returned against the dataset's: ${datasetMatch ? 'the same' : `different (${JSON.stringify(r.datasetTiers)})`}`,
+		`where the time went (from the first billable request): profile pass ${pass(r.profilePassMs)} (${r.profilePassMs ? (r.profilePassMs.to / r.profileBoundMs).toFixed(2) : '–'} × its own bound), contact pass ${pass(r.contactPassMs)}, ` +
+			`so the contact pass ends ${r.profilePassMs && r.contactPassMs ? Math.round(r.contactPassMs.to - r.profilePassMs.to) : '–'} ms after the last profile answer; contact batches of ${summariseSizes(r.contactBatchSizes)}; ${r.accountChecks} account checks`,
+	];
+	return { table, targets };
+}
+
+/** `[25, 25, 25, 10]` as `3 × 25, 1 × 10`, in order of first appearance. */
+function summariseSizes(sizes) {
+	const counts = new Map();
+	for (const size of sizes) counts.set(size, (counts.get(size) ?? 0) + 1);
+	return [...counts].map(([size, count]) => `${count} × ${size}`).join(', ') || 'none';
+}
+
+function contactSection(r) {
+	const { table, targets } = contactReport(r);
+	return `## Contact on a generation-2 account
+
+The ${r.unique.toLocaleString('en-US')}-URL sheet (${r.inputs.toLocaleString('en-US')} rows with its duplicates) through this node with its defaults and Contact
+(${CONTACT.contactFields.map((tier) => `\`${tier}\``).join(' + ')}), on a sandbox account of API generation 2: \`${PROFILE_PATH}\` has no
+contact, \`${CONTACT_PATH}\` serves it, each with its own window (${BILLABLE_PATHS.map((endpoint) => `${r.limits[endpoint]}`).join(' and ')} requests per ${WINDOW_MS / 1000} s), time-scaled like the
+others. The node enriches the profiles without contact and asks the contact endpoint for the matched ones,
+25 a request, while later profiles are still being enriched.
+
+- **wall time**: from the first billable request (either endpoint) to the last answer.
+- **ideal**: the slower endpoint's window bound plus one round trip: ${r.requests[PROFILE_PATH]} requests to the enrich endpoint
+  (${seconds(r.profileBoundMs)} s) and ceil(${r.matchedProfiles} matched / 25) to the contact endpoint (${seconds(r.contactBoundMs)} s), the larger of the two.
+- **sequential, computed** (not measured): the enrich pass at its limit, then the contact pass at its limit: the sum of the two.
+- **expected credits**: from the node's answers, each unique matched profile at ${PROFILE_CREDITS} credit plus each contact tier it
+  came back with non-empty (${Object.entries(TIER_CREDITS).map(([tier, credits]) => `${tier} ${credits}`).join(', ')}), against what the sandbox billed (\`creditsUsed\` of each request, per endpoint).
+
+${table}
+
+${targets.map((line) => `- ${line}`).join('\n')}
+`;
+}
+
+function report(results, cpuTable, contact) {
 	const at = (variant, unique) => results.find((r) => r.variant === variant && r.unique === unique && !r.accountLimit);
 	const aRuns = results.filter((r) => r.variant === 'a' && !r.accountLimit);
 	const accounts = accountReport(results);
@@ -251,6 +429,7 @@ ${accounts.targets.map((line) => `- ${line}`).join('\n')}
 
 ${accountCheckReport(results)}
 
+${contactSection(contact)}
 ## CPU and memory of the node itself
 
 Planning and mapping only, answers served from memory with a full \`person_data\` (every section),
@@ -265,22 +444,31 @@ async function main() {
 	execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'ignore' });
 	const sandbox = await startSandbox({ latencyMs: LATENCY_MS, rateLimit: { limit: LIMIT, windowMs: WINDOW_MS } });
 	const results = [];
+	const cases = ONLY === 'contact' ? [] : CASES;
+	let contact;
 	try {
 		const instance = await createInstance(n8n, 'bench');
 		const workflowsDir = path.join(instance.userFolder, 'workflows');
 		fs.mkdirSync(workflowsDir);
-		for (const { variant, rows, id, maxRequestsPerMinute } of CASES) {
+		for (const { variant, rows, id, maxRequestsPerMinute } of cases) {
 			const workflow = VARIANTS[variant].build(id, rows, sandbox, maxRequestsPerMinute);
 			fs.writeFileSync(path.join(workflowsDir, `${id}.json`), JSON.stringify(workflow));
 		}
+		fs.writeFileSync(path.join(workflowsDir, `${CONTACT_CASE.id}.json`), JSON.stringify(CONTACT.build(CONTACT_CASE.id, CONTACT_CASE.rows)));
 		await importFixtures(instance, [sandboxCredential('CrustdataCred001', 'Crustdata sandbox', sandbox.url, sandbox.apiKey)], workflowsDir);
-		for (const benchCase of CASES) {
+		for (const benchCase of cases) {
 			const result = await measure(instance, sandbox, benchCase);
 			log(`(${benchCase.variant}) ${benchCase.unique}: ${JSON.stringify(result)}`);
 			results.push(result);
 		}
+		contact = await measureContact(instance, sandbox, CONTACT_CASE);
+		log(`(contact) ${CONTACT_CASE.unique}: ${JSON.stringify(contact)}`);
 	} finally {
 		await sandbox.close();
+	}
+	if (ONLY === 'contact') {
+		process.stdout.write(`${contactSection(contact)}\n(BENCH_ONLY=contact: BENCHMARKS.md and docs/benchmarks.png left as they were)\n`);
+		return;
 	}
 
 	const cpuTable = execFileSync(process.execPath, ['--expose-gc', path.join(__dirname, 'planning-mapping.js')], { encoding: 'utf8' }).trim();
@@ -301,7 +489,7 @@ async function main() {
 		},
 		path.join(ROOT, 'docs', 'benchmarks.png'),
 	);
-	const markdown = report(results, cpuTable);
+	const markdown = report(results, cpuTable, contact);
 	fs.writeFileSync(path.join(ROOT, 'BENCHMARKS.md'), markdown);
 	process.stdout.write(`${markdown}\nWrote BENCHMARKS.md and docs/benchmarks.png\n`);
 }

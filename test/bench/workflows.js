@@ -1,7 +1,8 @@
 // The three ways to enrich a sheet of LinkedIn URLs that the benchmark compares, as n8n
 // workflows: (a) this node, (b) the HTTP Request node with one POST per item and Retry On Fail,
 // (c) Loop Over Items (25) + Aggregate + HTTP Request + Split Out, the hand-built batching that
-// Crustdata's own node asks its users to build.
+// Crustdata's own node asks its users to build. CONTACT: this node with Contact (business
+// emails and phone numbers), for the generation-2 contact case.
 const { rowsSource, to, workflow, workflowNode: node } = require('../harness/workflowNodes');
 
 const FIELDS = ['basic_profile', 'social_handles'];
@@ -81,4 +82,27 @@ const VARIANTS = {
 	},
 };
 
-module.exports = { VARIANTS };
+/** The contact tiers the contact case asks for. */
+const CONTACT_FIELDS = ['business_emails', 'phone_numbers'];
+
+/** This node with its defaults plus Contact: on a generation-2 account, /person/enrich then /person/contact/enrich. */
+const CONTACT = {
+	label: 'this node, with Contact',
+	resultNode: 'Crustdata Person Enrich',
+	contactFields: CONTACT_FIELDS,
+	build: (id, rows) =>
+		workflow(id, `Bench contact ${rows.length}`, [
+			...rowsSource('Sheet', rows),
+			node('Crustdata Person Enrich', 'n8n-nodes-crustdata-enrich.crustdataPersonEnrich', 1, 400, {
+				profileUrl: '={{ $json.linkedin }}',
+				fields: [...FIELDS, 'contact'],
+				contactFields: CONTACT_FIELDS,
+				options: {},
+			}, { credentials: { crustdataEnrichApi: { id: 'CrustdataCred001', name: 'Crustdata sandbox' } }, onError: 'continueRegularOutput' }),
+		], {
+			Start: { main: [[to('Sheet')]] },
+			Sheet: { main: [[to('Crustdata Person Enrich')]] },
+		}),
+};
+
+module.exports = { VARIANTS, CONTACT };

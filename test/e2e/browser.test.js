@@ -73,6 +73,24 @@ async function choose(parameterName, optionName) {
 	await option.waitFor({ state: 'hidden' });
 }
 
+const dropdownOption = (name) =>
+	// The option's name exactly: a plain text match would also hit descriptions that mention it.
+	page.locator('.el-select-dropdown__item:visible').filter({ has: page.getByText(name, { exact: true }) });
+
+/** Closes the open dropdown and waits until its options are gone, so they never mix with the next one's. */
+async function closeDropdown() {
+	await page.keyboard.press('Escape');
+	await page.locator('.el-select-dropdown__item:visible').first().waitFor({ state: 'hidden' });
+}
+
+/** Clicks one option of a multiOptions parameter: that adds it when it is not selected and removes it when it is. */
+async function toggleOption(parameterName, optionName) {
+	await parameter(parameterName).click();
+	await dropdownOption(optionName).click();
+	// A multiple choice keeps its list open after a click.
+	await closeDropdown();
+}
+
 async function openNode(workflowId, nodeName) {
 	await page.goto(`/workflow/${workflowId}`);
 	await page.locator(`[data-test-id="canvas-node"][data-node-name="${nodeName}"]`).dblclick();
@@ -102,8 +120,34 @@ describe(`the editor of n8n ${VERSION} in Chromium`, () => {
 			options.map((option) => option.split('\n')[0]),
 			['Basic Profile', 'Certifications', 'Contact', 'Developer Platform Profiles', 'Education', 'Experience', 'Honors', 'Professional Network', 'Skills', 'Social Handles'],
 		);
-		assert.match(options.find((option) => option.startsWith('Contact')), /\+1.*\+2.*\+2 credits/);
 		await page.keyboard.press('Escape');
+	});
+
+	it('shows Contact Fields only while Contact is selected in Fields, each tier with its price', async () => {
+		// The example asks for Basic Profile, Social Handles and Experience, not Contact.
+		await openNode('ExampleCsvToCsv1', 'Crustdata Person Enrich');
+		await parameter('fields').waitFor();
+		assert.equal(await parameter('contactFields').count(), 0, 'no Contact Fields while Fields lacks Contact');
+
+		await toggleOption('fields', 'Contact');
+		await parameter('contactFields').waitFor();
+		assert.match(await parameter('contactFields').innerText(), /Business Emails/, 'the cheapest tier is chosen by default');
+		// The tiers are billed apart, so each says what it costs (Crustdata's prices).
+		await parameter('contactFields').click();
+		await dropdownOption('Websites').waitFor();
+		const tiers = await page.locator('.el-select-dropdown__item:visible').allInnerTexts();
+		await closeDropdown();
+		assert.deepEqual(tiers.map((tier) => tier.split('\n')[0]), ['Business Emails', 'Personal Emails', 'Phone Numbers', 'Websites']);
+		const priceOf = (name) => tiers.find((tier) => tier.startsWith(name));
+		assert.match(priceOf('Business Emails'), /\b1 credit\b/);
+		assert.match(priceOf('Personal Emails'), /\b2 credits\b/);
+		assert.match(priceOf('Phone Numbers'), /\b2 credits\b/);
+		assert.match(priceOf('Websites'), /\bFree\b/);
+
+		// Taking Contact out again hides them: the display rule follows Fields both ways.
+		await toggleOption('fields', 'Contact');
+		await parameter('contactFields').waitFor({ state: 'detached' });
+		assert.equal(await parameter('fields').isVisible(), true, 'the panel is still open: Contact Fields went because Contact did');
 	});
 
 	it('runs a workflow and shows the enriched items', async () => {

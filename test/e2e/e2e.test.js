@@ -41,6 +41,23 @@ async function run(workflowId, options = {}) {
 
 const outputOf = (runData, node, output = 0) => runData[node][0].data.main[output] ?? [];
 
+const isContactField = (field) => field === 'contact' || field.startsWith('contact.');
+
+/**
+ * What the sandbox's contact endpoint answers for one profile and these tiers: the contact data
+ * a run should have merged for it. Asked after the run, so the run's request log is already read.
+ */
+async function contactAnswer(profileUrl, fields) {
+	const response = await fetch(`${sandbox.url}/person/contact/enrich`, {
+		method: 'POST',
+		headers: { authorization: `Bearer ${sandbox.apiKey}`, 'x-api-version': '2025-11-01', 'content-type': 'application/json' },
+		body: JSON.stringify({ professional_network_profile_urls: [profileUrl], fields }),
+	});
+	assert.equal(response.status, 200, await response.clone().text());
+	const [entry] = await response.json();
+	return entry.matches[0].person_data.contact;
+}
+
 describe(`n8n ${VERSION}`, () => {
 	it('loads the package: profile URLs with duplicates and no-matches, batched, paired, linked downstream', async () => {
 		const { code, run: result, requests } = await run('E2eProfileUrls01');
@@ -145,6 +162,55 @@ describe(`n8n ${VERSION}`, () => {
 		const [taskData] = result.data.resultData.runData['Crustdata Person Enrich'];
 		assert.equal(taskData.data.main[0].length, 500);
 		assert.match(taskData.hints[0].message, /; paced at 600 requests a minute, the account's limit for \/person\/enrich$/);
+	});
+
+	it('contact on generation 2: profiles without contact, then the chosen tiers of the matched profiles only, merged into each match', async () => {
+		// Generation 2 refuses contact on /person/enrich; shuffled answers on both endpoints mean a
+		// merge by position instead of by profile would hand people someone else's contact data.
+		const { code, run: result, requests } = await run('E2eContactGen201', { apiGeneration: 2, shuffle: true });
+		assert.equal(code, 0, 'n8n execute exits 0');
+		assert.equal(result.status, 'success');
+
+		const profileRequests = requests.filter((request) => request.path === '/person/enrich');
+		assert.ok(profileRequests.length > 0, 'the profiles were enriched');
+		for (const request of profileRequests) {
+			assert.equal(request.status, 200, 'no refusal: the account listing said where contact data is before anything was sent');
+			assert.ok(request.body.fields.includes('basic_profile'));
+			assert.deepEqual(request.body.fields.filter(isContactField), [], '/person/enrich is asked for no contact field');
+		}
+
+		const tiers = ['contact.business_emails', 'contact.phone_numbers'];
+		const contactRequests = requests.filter((request) => request.path === '/person/contact/enrich');
+		assert.ok(contactRequests.length > 0, 'the contact endpoint was asked');
+		for (const request of contactRequests) {
+			assert.equal(request.status, 200);
+			assert.deepEqual(request.body.fields, tiers, 'exactly the chosen tiers: no fields would ask for every tier, the dearest request');
+		}
+		// Each matched profile once, by its canonical URL (the uk. duplicate of Ada is Ada), and
+		// never the no-match or the redacted one: those would be billed for nothing.
+		const matchedProfiles = [url('ada-lovelace'), url('fullcontact-grace-hopper'), url('nocontact-nils-berg'), url('alan-turing')];
+		const asked = contactRequests.flatMap((request) => request.body.professional_network_profile_urls);
+		assert.deepEqual([...asked].sort(), [...matchedProfiles].sort());
+
+		const items = outputOf(result.data.resultData.runData, 'Crustdata Person Enrich');
+		assert.deepEqual(
+			items.map((item) => [item.pairedItem.item, item.json.match_status]),
+			[[0, 'matched'], [1, 'not_found'], [2, 'matched'], [3, 'matched'], [4, 'redacted'], [5, 'matched'], [6, 'matched']],
+		);
+		assert.equal(items[1].json.person_data, null);
+		assert.equal(items[4].json.person_data, null);
+		const matched = items.filter((item) => item.json.match_status === 'matched');
+		assert.deepEqual([...new Set(matched.map((item) => item.json.matched_on))].sort(), [...asked].sort(), 'contact data was asked for exactly the profiles that matched');
+		for (const { json } of matched) {
+			assert.equal(json.contact_error, undefined, `${json.matched_on}: the contact request succeeded`);
+			assert.ok(json.person_data.basic_profile, `${json.matched_on} keeps its profile`);
+			assert.deepEqual(Object.keys(json.person_data.contact).sort(), ['business_emails', 'phone_numbers'], `${json.matched_on}: every chosen tier, and only those`);
+			assert.deepEqual(json.person_data.contact, await contactAnswer(json.matched_on, tiers), `${json.matched_on} got its own contact data`);
+		}
+		const contactOf = (slug) => matched.find((item) => item.json.matched_on === url(slug)).json.person_data.contact;
+		assert.deepEqual(contactOf('nocontact-nils-berg'), { business_emails: [], phone_numbers: [] }, 'a tier with nothing found is an empty list, not a missing key');
+		const grace = contactOf('fullcontact-grace-hopper');
+		assert.ok(grace.business_emails.length > 0 && grace.phone_numbers.length > 0, 'someone got real contact data, so the comparisons above are not all between empty lists');
 	});
 
 	it('a field the account is denied fails with its message, and nothing billable is sent', async () => {

@@ -141,7 +141,7 @@ describe('generation 2: contact data from /person/contact/enrich', () => {
 		const matched = run.outputs[0].filter((item) => item.json.match_status === 'matched');
 		expect(matched).toHaveLength(4);
 		for (const item of matched) {
-			expect(item.json.contact_error).toBe('Could not get contact data: Your Crustdata plan does not include contact data (/person/contact/enrich)');
+			expect(item.json.contact_error).toBe('Could not get contact data: Your Crustdata plan has no contact data');
 			expect((item.json.person_data as IDataObject).basic_profile).toBeDefined();
 			expect(item.json.person_data).not.toHaveProperty('contact');
 		}
@@ -150,8 +150,40 @@ describe('generation 2: contact data from /person/contact/enrich', () => {
 	it('fails with the contact error when the node stops on errors', async () => {
 		sandbox.configure({ disabledEndpoints: [CONTACT], accountEndpointsAnswer: { status: 500, body: {} } });
 		const run = await runNode(sandbox, withContact(['business_emails']));
-		expect(run.error?.message).toBe('Could not get contact data: Your Crustdata plan does not include contact data (/person/contact/enrich)');
+		expect(run.error?.message).toBe('Could not get contact data: Your Crustdata plan has no contact data');
 	});
+
+	it('fails with the out-of-credits error of the contact pass when the node stops on errors', async () => {
+		sandbox.configure({ creditBudget: 3 });
+		const run = await runNode(sandbox, withContact(['business_emails']));
+		expect(run.error?.message).toBe('Could not get contact data: The Crustdata account is out of credits');
+	});
+
+	it('asks for the contact data of the first profiles while later profiles are still being enriched', async () => {
+		// Two requests a second on each endpoint: the profile pass needs a second window.
+		sandbox.configure({ rateLimit: { limit: 2, windowMs: 1_000 } });
+		const urls = Array.from({ length: 100 }, (_, i) => profileUrl(`contact-pipeline-${i}`));
+		const run = await runNode(sandbox, { ...withContact(['business_emails']), items: urlItems(urls) });
+		expect(run.status).toBe('success');
+		const lastProfileRequest = Math.max(...requestsTo(ENRICH).map((request) => request.at));
+		const firstContactRequest = Math.min(...requestsTo(CONTACT).map((request) => request.at));
+		expect(requestsTo(ENRICH)).toHaveLength(4);
+		expect(firstContactRequest).toBeLessThan(lastProfileRequest - 500);
+	});
+
+	it("keeps both endpoints together under the key's limit across endpoints", async () => {
+		// 15 a minute on each endpoint, 4 a minute for the key: 4 profile and 4 contact requests
+		// (one identifier each) take two minutes' windows, with no 429 from the key's window.
+		sandbox.configure({ rateLimit: { limit: 15, windowMs: 60_000 }, tokenRateLimit: 4 });
+		const urls = ['a', 'b', 'c', 'd'].map((slug) => profileUrl(`key-limit-${slug}`));
+		const parameters = { fields: ['basic_profile', 'contact'], contactFields: ['business_emails'], options: { batchSize: 1 } };
+		const run = await runNode(sandbox, { items: urlItems(urls), parameters });
+		expect(run.status).toBe('success');
+		const sent = billable();
+		expect(sent.map((request) => request.status)).toEqual(Array(8).fill(200));
+		expect(requestsTo(CONTACT)).toHaveLength(4);
+		expect(sent[4].at - sent[0].at).toBeGreaterThanOrEqual(59_000);
+	}, 90_000);
 
 	it('loses no profile when credits run out during the contact pass', async () => {
 		// The profile request costs 3 credits (3 unique matches); nothing is left for contact data.
@@ -179,8 +211,21 @@ describe('generation 2, business emails with Contact', () => {
 				options: { returnMatches },
 			},
 		});
-	const profileUrlOf = (json: IDataObject) =>
-		(((json.person_data as IDataObject).social_handles as IDataObject).professional_network_identifier as IDataObject).profile_url as string;
+	/** The profile URL of each candidate of an email, as the sandbox's profile endpoint gives it. */
+	async function candidateUrl(email: string, confidence: number): Promise<string> {
+		const response = await fetch(`${sandbox.url}${ENRICH}`, {
+			method: 'POST',
+			headers: { authorization: `Bearer ${sandbox.apiKey}`, 'x-api-version': '2025-11-01', 'content-type': 'application/json' },
+			body: JSON.stringify({ business_emails: [email], fields: ['social_handles'] }),
+		});
+		const [entry] = JSON.parse(await response.text()) as Array<{
+			matches: Array<{ confidence_score: number; person_data: { social_handles: { professional_network_identifier: { profile_url: string } } } }>;
+		}>;
+		const match = entry.matches.find((candidate) => candidate.confidence_score === confidence);
+		return match!.person_data.social_handles.professional_network_identifier.profile_url;
+	}
+	const urlsOf = async (items: Array<{ json: IDataObject }>) =>
+		await Promise.all(items.map(async ({ json }) => await candidateUrl(json.matched_on as string, json.confidence_score as number)));
 
 	it("asks the profile for its URL itself, then the contact endpoint about each candidate's profile", async () => {
 		const run = await emailRun('all');
@@ -188,9 +233,12 @@ describe('generation 2, business emails with Contact', () => {
 		const items = run.outputs[0].filter((item) => item.json.match_status === 'matched');
 		expect(items).toHaveLength(4);
 		const asked = bodiesTo(CONTACT).flatMap((body) => body.professional_network_profile_urls as string[]);
-		expect(asked.sort()).toEqual(items.map((item) => profileUrlOf(item.json)).sort());
-		for (const item of items) {
-			expect(contactOf(item.json)).toEqual(await contactEndpointAnswer(profileUrlOf(item.json), ['contact.business_emails']));
+		const urls = await urlsOf(items);
+		expect(asked.sort()).toEqual([...urls].sort());
+		for (const [index, item] of items.entries()) {
+			expect(contactOf(item.json)).toEqual(await contactEndpointAnswer(urls[index], ['contact.business_emails']));
+			// The URL was for the node: the user asked for Basic Profile and Contact only.
+			expect(Object.keys(item.json.person_data as object).sort()).toEqual(['basic_profile', 'contact', 'crustdata_person_id']);
 		}
 	});
 
@@ -198,7 +246,7 @@ describe('generation 2, business emails with Contact', () => {
 		const run = await emailRun('best');
 		const asked = bodiesTo(CONTACT).flatMap((body) => body.professional_network_profile_urls as string[]);
 		expect(asked).toHaveLength(2);
-		expect(asked.sort()).toEqual(run.outputs[0].filter((item) => item.json.person_data).map((item) => profileUrlOf(item.json)).sort());
+		expect(asked.sort()).toEqual((await urlsOf(run.outputs[0].filter((item) => item.json.person_data))).sort());
 	});
 });
 
@@ -211,7 +259,7 @@ describe('generation 2 when the account listing cannot tell', () => {
 		['profiles without the contact section', 'omit'],
 	] as const)('moves to the contact endpoint after %s, billing no profile twice', async (_case, contactOnEnrich) => {
 		sandbox.configure({ contactOnEnrich });
-		const run = await runNode(sandbox, withContact(['business_emails', 'phone_numbers'], { parameters: { batchSize: 2 } }));
+		const run = await runNode(sandbox, withContact(['business_emails', 'phone_numbers'], { parameters: { options: { batchSize: 2 } } }));
 		expect(run.status).toBe('success');
 		const answered = requestsTo(ENRICH).filter((request) => request.status === 200);
 		const profilesAnswered = answered.flatMap((request) => (request.body as IDataObject).professional_network_profile_urls as string[]);
@@ -224,7 +272,7 @@ describe('generation 2 when the account listing cannot tell', () => {
 				await contactEndpointAnswer(item.json.matched_on as string, ['contact.business_emails', 'contact.phone_numbers']),
 			);
 		}
-		expect(run.hints.map((hint) => hint.message)).toContainEqual(expect.stringContaining('so it came from /person/contact/enrich'));
+		expect(run.hints.map((hint) => hint.message)).toContainEqual(expect.stringContaining('so the run asked /person/contact/enrich instead'));
 	});
 });
 

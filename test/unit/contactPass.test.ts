@@ -6,14 +6,19 @@ import {
 	ContactBatches,
 	contactEndpointPass,
 	contactWithEveryTier,
+	fieldsTheContactPassNeeds,
 	type ContactAnswers,
+	type ContactRunSettings,
 } from '../../nodes/CrustdataPersonEnrich/contactPass';
 import type { InputOutcome } from '../../nodes/CrustdataPersonEnrich/resultMapping';
 import type { ApiEntry, ContactSettings, ItemFailure } from '../../nodes/CrustdataPersonEnrich/types';
+import { settingsWith } from './settingsFixture';
 import { answer, error } from './transportFixtures';
 
 const url = (slug: string) => `https://www.linkedin.com/in/${slug}`;
 const tiers: ContactSettings = { tiers: ['business_emails', 'phone_numbers'], verified: false };
+const byUrl = settingsWith({ fields: ['basic_profile'], contact: tiers }) as ContactRunSettings;
+const byEmail = { ...byUrl, identifierType: 'businessEmail' as const };
 
 describe('ContactBatches', () => {
 	it('feeds a batch as soon as it is full, each profile once, and the rest when closed', async () => {
@@ -43,7 +48,7 @@ describe('contactEndpointPass', () => {
 describe('classifyContactAnswer', () => {
 	it('says the plan lacks contact data on a 403, and keeps out of credits as it is', () => {
 		const denied = classifyContactAnswer(answer(403, error('permission_error', 'Your plan does not include /person/contact/enrich')), [url('a')]);
-		expect(denied).toEqual({ kind: 'stop', failure: expect.objectContaining({ message: 'Your Crustdata plan does not include contact data (/person/contact/enrich)' }) });
+		expect(denied).toEqual({ kind: 'stop', failure: expect.objectContaining({ message: 'Your Crustdata plan has no contact data', httpCode: '403' }) });
 		const noCredits = classifyContactAnswer(answer(402, error('insufficient_credits', 'Insufficient credits')), [url('a')]);
 		expect(noCredits).toEqual({ kind: 'stop', failure: expect.objectContaining({ message: 'The Crustdata account is out of credits', endsRun: true }) });
 	});
@@ -83,13 +88,13 @@ describe('addContactData', () => {
 	const personData = (outcome: InputOutcome) => ('results' in outcome ? outcome.results[0].person_data : undefined);
 
 	it('fills every chosen tier of contact data the profile endpoint served', () => {
-		const [outcome] = addContactData([match(url('a'), { contact: { business_emails: [] } })], tiers, 'profileUrl', true);
+		const [outcome] = addContactData([match(url('a'), { contact: { business_emails: [] } })], byUrl, true);
 		expect(personData(outcome)).toEqual({ contact: { business_emails: [], phone_numbers: [] } });
 	});
 
 	it("merges the contact endpoint's answer into the right profile, and leaves no-matches alone", () => {
 		const answers = fromEndpoint([contactEntry('b', { phone_numbers: ['+1'] }), contactEntry('a', { business_emails: [{ email: 'a@acme.io' }] })]);
-		const merged = addContactData([match(url('a'), { basic_profile: {} }), match(url('nobody'), null), match(url('b'), {})], tiers, 'profileUrl', true, answers);
+		const merged = addContactData([match(url('a'), { basic_profile: {} }), match(url('nobody'), null), match(url('b'), {})], byUrl, true, answers);
 		expect(merged.map(personData)).toEqual([
 			{ basic_profile: {}, contact: { business_emails: [{ email: 'a@acme.io' }], phone_numbers: [] } },
 			null,
@@ -99,13 +104,14 @@ describe('addContactData', () => {
 
 	it("finds an email lookup's contact data by the matched profile's URL", () => {
 		const handles = { social_handles: { professional_network_identifier: { profile_url: 'https://linkedin.com/in/A/' } } };
-		const [outcome] = addContactData([match('a@acme.io', handles)], tiers, 'businessEmail', true, fromEndpoint([contactEntry('a', { phone_numbers: ['+1'] })]));
-		expect(personData(outcome)).toMatchObject({ contact: { business_emails: [], phone_numbers: ['+1'] } });
+		const [outcome] = addContactData([match('a@acme.io', handles)], byEmail, true, fromEndpoint([contactEntry('a', { phone_numbers: ['+1'] })]));
+		// The profile URL the node asked for itself is not in what the user gets.
+		expect(personData(outcome)).toEqual({ contact: { business_emails: [], phone_numbers: ['+1'] } });
 	});
 
 	it('fails only the contact part when the contact request failed, or the input when the node stops on errors', () => {
 		const failed = fromEndpoint([], [[url('a'), outOfCredits]]);
-		const [kept] = addContactData([match(url('a'), { basic_profile: {} })], tiers, 'profileUrl', true, failed);
+		const [kept] = addContactData([match(url('a'), { basic_profile: {} })], byUrl, true, failed);
 		expect(kept).toEqual({
 			itemIndex: 0,
 			identifier: url('a'),
@@ -118,12 +124,22 @@ describe('addContactData', () => {
 				},
 			],
 		});
-		const [stopped] = addContactData([match(url('a'), { basic_profile: {} })], tiers, 'profileUrl', false, failed);
+		const [stopped] = addContactData([match(url('a'), { basic_profile: {} })], byUrl, false, failed);
 		expect(stopped).toEqual({ itemIndex: 0, identifier: url('a'), failure: { ...outOfCredits, message: 'Could not get contact data: The Crustdata account is out of credits' } });
 	});
 
 	it('says so when an email match gives no profile URL to ask about', () => {
-		const [outcome] = addContactData([match('a@acme.io', { basic_profile: {} })], tiers, 'businessEmail', true, fromEndpoint([]));
+		const [outcome] = addContactData([match('a@acme.io', { basic_profile: {} })], byEmail, true, fromEndpoint([]));
 		expect(outcome).toHaveProperty('results.0.contact_error', expect.stringMatching(/gave no profile URL/));
+	});
+});
+
+describe('fieldsTheContactPassNeeds', () => {
+	it('asks for the profile URL on email lookups, and the name when nothing but contact data is chosen', () => {
+		expect(fieldsTheContactPassNeeds(byUrl)).toEqual([]);
+		expect(fieldsTheContactPassNeeds({ ...byUrl, fields: [] })).toEqual(['basic_profile.name']);
+		expect(fieldsTheContactPassNeeds({ ...byUrl, fields: [] }, true)).toEqual([]);
+		expect(fieldsTheContactPassNeeds(byEmail)).toEqual(['social_handles.professional_network_identifier.profile_url']);
+		expect(fieldsTheContactPassNeeds({ ...byEmail, fields: ['social_handles'] })).toEqual([]);
 	});
 });

@@ -1,9 +1,16 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { AccountReading, EndpointAccess } from '../../nodes/CrustdataPersonEnrich/accountLimits';
-import { ContactBatches } from '../../nodes/CrustdataPersonEnrich/contactPass';
-import { ContactRouting, dropsContact, judgeContact, refusesContact } from '../../nodes/CrustdataPersonEnrich/contactRoute';
-import type { ContactSettings, EnrichSettings } from '../../nodes/CrustdataPersonEnrich/types';
+import { ContactBatches, type ContactRunSettings } from '../../nodes/CrustdataPersonEnrich/contactPass';
+import {
+	ContactRouting,
+	dropsContact,
+	judgeContact,
+	refusesContact,
+	type ContactSource,
+	type ContactVerdict,
+} from '../../nodes/CrustdataPersonEnrich/contactRoute';
+import type { ContactSettings } from '../../nodes/CrustdataPersonEnrich/types';
 import { settingsWith } from './settingsFixture';
 import { answer, error, URL_TYPE } from './transportFixtures';
 
@@ -33,6 +40,7 @@ describe('judgeContact', () => {
 	it('asks the contact endpoint when the profile endpoint does not list the tiers, at its own limit', () => {
 		expect(judgeContact(emails, generation2, contactEndpoint, 0)).toEqual({
 			source: 'contactEndpoint',
+			mayMove: true,
 			rateLimit: { requestsPerMinute: 30, source: `the account's limit for ${CONTACT}` },
 		});
 		const onlyEmails = access(ENRICH, { enabledFields: ['contact.business_emails'] });
@@ -47,15 +55,20 @@ describe('judgeContact', () => {
 	it('prefers the contact endpoint for verified emails where the account has both, and says when it has only the profile', () => {
 		const verified = { ...emails, verified: true };
 		expect(judgeContact(verified, generation1, contactEndpoint, 0).source).toBe('contactEndpoint');
-		const onProfile = judgeContact(verified, generation1, contactNotEnabled, 0);
-		expect(onProfile.source).toBe('profile');
-		expect(onProfile.hint?.message).toMatch(/^Business emails were not re-checked/);
+		for (const notShown of [contactNotEnabled, unreadable]) {
+			const onProfile = judgeContact(verified, generation1, notShown, 0);
+			expect(onProfile.source).toBe('profile');
+			expect(onProfile.hint?.message).toMatch(/^Business emails were not re-checked/);
+		}
 	});
 
 	it('refuses before spending when neither endpoint has contact data', () => {
 		expect(judgeContact(emails, generation2, contactNotEnabled, 0).refusal?.message).toBe('Your Crustdata plan has no contact data');
 		const deniedTiers = access(CONTACT, { disabledFields: ['contact.phone_numbers'] });
-		expect(judgeContact(emails, generation2, deniedTiers, 0).refusal).toBeDefined();
+		expect(judgeContact(emails, generation2, deniedTiers, 0).refusal).toMatchObject({
+			message: "Your Crustdata plan does not include the contact data 'contact.phone_numbers'",
+			description: 'Remove it from Contact Fields, or ask Crustdata to enable it for your account',
+		});
 	});
 
 	it('tries the profile endpoint when the listings cannot tell, and the contact endpoint when only it may serve', () => {
@@ -76,23 +89,30 @@ describe('refusesContact and dropsContact', () => {
 		expect(refusesContact(answer(403, error('permission_error', 'Access denied to fields: contact.business_emails')))).toBe(true);
 		expect(refusesContact(answer(403, error('permission_denied', "Access to field 'certifications' is not enabled")))).toBe(false);
 		expect(refusesContact(answer(400, error('invalid_request', 'Invalid business emails: a@x.gov')))).toBe(false);
+		// The word in an address or a URL path is not the field.
+		expect(refusesContact(answer(400, error('invalid_request', 'Invalid fields in request for contact@agency.gov')))).toBe(false);
+		expect(refusesContact(answer(400, error('invalid_request', 'Unknown fields; use /person/contact/enrich')))).toBe(false);
+		expect(refusesContact(answer(400, error('invalid_request', 'Invalid fields: contact')))).toBe(true);
 		expect(refusesContact(answer(500, error('internal_error', 'contact')))).toBe(false);
 	});
 
 	it('reads an answer as dropping contact data only when no match has the section', () => {
 		const entry = (...personData: IDataObject[]) => ({ matched_on: 'x', matches: personData.map((data) => ({ person_data: data })) });
-		expect(dropsContact([entry({ basic_profile: {} }), entry({ basic_profile: {} })])).toBe(true);
-		expect(dropsContact([entry({ basic_profile: {} }), entry({ contact: { business_emails: [] } })])).toBe(false);
-		expect(dropsContact([{ matched_on: 'x', matches: [] }])).toBe(false);
+		expect(dropsContact([entry({ basic_profile: {} }), entry({ basic_profile: {} })], emails)).toBe(true);
+		expect(dropsContact([entry({ basic_profile: {} }), entry({ contact: { business_emails: [] } })], emails)).toBe(false);
+		// A section without any chosen tier is contact data left out too.
+		expect(dropsContact([entry({ contact: {} }), entry({ contact: { websites: [] } })], emails)).toBe(true);
+		expect(dropsContact([{ matched_on: 'x', matches: [] }], emails)).toBe(false);
 	});
 });
 
 describe('ContactRouting', () => {
-	const settings = settingsWith({ fields: ['basic_profile'], contact: emails }) as EnrichSettings & { contact: ContactSettings };
+	const settings = settingsWith({ fields: ['basic_profile'], contact: emails }) as ContactRunSettings;
 	const refused = answer(400, error('invalid_request', 'Invalid fields: contact.business_emails', { available_fields: ['basic_profile'] }));
+	const verdict = (source: ContactSource, mayMove = true): ContactVerdict => ({ source, mayMove, rateLimit: { requestsPerMinute: 15, source: 'test' } });
 
 	it('sends the tiers with the profile until the profile endpoint refuses them, then sends the refused request again without', () => {
-		const routing = new ContactRouting('untold', settings, new ContactBatches(25));
+		const routing = new ContactRouting(verdict('untold'), settings, new ContactBatches(25));
 		const first = ['https://www.linkedin.com/in/a'];
 		const second = ['https://www.linkedin.com/in/b'];
 		expect(routing.body(first).fields).toEqual(['basic_profile', 'contact.business_emails', 'contact.phone_numbers']);
@@ -106,8 +126,25 @@ describe('ContactRouting', () => {
 		expect(routing.classify(refused, first, URL_TYPE).kind).toBe('stop');
 	});
 
+	it('does not move to a contact endpoint the listing says is off, and stops before billing instead', () => {
+		const routing = new ContactRouting(verdict('untold', false), settings, new ContactBatches(25));
+		const identifiers = ['https://www.linkedin.com/in/a'];
+		routing.body(identifiers);
+		expect(routing.classify(refused, identifiers, URL_TYPE)).toEqual({ kind: 'stop', failure: expect.objectContaining({ message: 'Your Crustdata plan has no contact data' }) });
+		expect(routing.usesContactEndpoint).toBe(false);
+	});
+
+	it('leaves a 400 about an identifier to the answer policy, whatever the identifier says', () => {
+		const routing = new ContactRouting(verdict('untold'), settings, new ContactBatches(25));
+		const identifiers = ['contact@agency.gov', 'jane@acme.io'];
+		routing.body(identifiers);
+		const named = answer(400, error('invalid_request', 'Invalid business emails: contact@agency.gov'));
+		expect(routing.classify(named, identifiers, 'business_email')).toMatchObject({ kind: 'rejected', identifiers: ['contact@agency.gov'] });
+		expect(routing.usesContactEndpoint).toBe(false);
+	});
+
 	it('never moves a run whose account listing said the profile endpoint serves contact data', () => {
-		const routing = new ContactRouting('profile', settings, new ContactBatches(25));
+		const routing = new ContactRouting(verdict('profile'), settings, new ContactBatches(25));
 		const identifiers = ['https://www.linkedin.com/in/a'];
 		routing.body(identifiers);
 		expect(routing.classify(refused, identifiers, URL_TYPE).kind).toBe('stop');
@@ -116,23 +153,24 @@ describe('ContactRouting', () => {
 
 	it('hands the contact pass the matched profiles without contact data, once each', () => {
 		const batches = new ContactBatches(25);
-		const routing = new ContactRouting('contactEndpoint', settings, batches);
+		const routing = new ContactRouting(verdict('contactEndpoint'), settings, batches);
 		const matched = (slug: string, personData: IDataObject = { basic_profile: {} }) => ({
 			matched_on: `https://www.linkedin.com/in/${slug}/`,
 			matches: [{ confidence_score: 1, person_data: personData }],
 		});
-		routing.onAnswered([matched('a'), matched('b', { contact: {} }), { matched_on: 'https://www.linkedin.com/in/c', matches: [] }, matched('a')]);
+		const redacted = { ...matched('d'), match_status: 'redacted' };
+		routing.onAnswered([matched('a'), matched('b', { contact: { business_emails: [] } }), { matched_on: 'https://www.linkedin.com/in/c', matches: [] }, redacted, matched('a')]);
 		expect([...batches.asked]).toEqual(['https://www.linkedin.com/in/a']);
 	});
 
 	it('asks for the profile URL itself on email lookups, and for the name when nothing but contact is chosen', () => {
 		const byEmail = { ...settings, identifierType: 'businessEmail' as const, fields: [] };
-		const routing = new ContactRouting('contactEndpoint', byEmail, new ContactBatches(25));
+		const routing = new ContactRouting(verdict('contactEndpoint'), byEmail, new ContactBatches(25));
 		expect(routing.body(['a@acme.io'])).toEqual({
 			business_emails: ['a@acme.io'],
 			fields: ['basic_profile.name', 'social_handles.professional_network_identifier.profile_url'],
 		});
-		const withHandles = new ContactRouting('contactEndpoint', { ...byEmail, fields: ['social_handles'] }, new ContactBatches(25));
+		const withHandles = new ContactRouting(verdict('contactEndpoint'), { ...byEmail, fields: ['social_handles'] }, new ContactBatches(25));
 		expect(withHandles.body(['a@acme.io']).fields).toEqual(['social_handles']);
 	});
 });
