@@ -13,6 +13,7 @@ import {
 	summariseRun,
 	throwOnRejectedInput,
 	toOutputItems,
+	withoutFieldsTheNodeAskedFor,
 } from './resultMapping';
 import { readIdentifier, readSettings } from './settings';
 import { CREDENTIAL_TYPE } from './transport';
@@ -56,6 +57,7 @@ export class CrustdataPersonEnrich implements INodeType {
 		const answers = indexAnswers(run.profiles.entries, normaliserFor(settings.identifierType));
 		let outcomes = joinResults(plan.inputs, answers, run.profiles.failures, settings, matchType);
 		if (settings.contact) outcomes = addContactData(outcomes, { ...settings, contact: settings.contact }, continueOnFail, run.contact);
+		outcomes = withoutFieldsTheNodeAskedFor(outcomes, settings);
 		if (settings.simplify) outcomes = addSimplePerson(outcomes);
 
 		const inputFields = settings.includeInputFields ? (itemIndex: number) => items[itemIndex].json : undefined;

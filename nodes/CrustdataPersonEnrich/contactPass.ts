@@ -2,7 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { classifyAnswer, type Classified, type HttpAnswer } from './answerPolicy';
 import { within, withoutPath } from './fieldPaths';
-import { normaliseProfileUrl } from './requestPlanning';
+import { normaliseProfileUrl, profileRequestFields } from './requestPlanning';
 import type { InputOutcome } from './resultMapping';
 import { BatchFeed, type EndpointPass } from './sendLoop';
 import {
@@ -52,7 +52,7 @@ export const NO_CONTACT_DATA: ItemFailure = {
  * request that carries the tiers needs no other field to be a valid request.
  */
 export function fieldsTheContactPassNeeds(settings: EnrichSettings, carriesTiers = false): string[] {
-	const needed = settings.fields.length === 0 && !carriesTiers ? [LEAST_PROFILE] : [];
+	const needed = profileRequestFields(settings).length === 0 && !carriesTiers ? [LEAST_PROFILE] : [];
 	// A lookup by email learns the profile URL the contact endpoint needs from the match itself.
 	if (settings.identifierType === 'businessEmail' && !settings.fields.some((field) => within(PROFILE_URL_PATH, field))) {
 		needed.push(PROFILE_URL_PATH);
@@ -189,6 +189,7 @@ function contactFor(
  * Puts contact data into every match item's `person_data.contact`, with every chosen tier. A
  * contact failure fails only the contact part (`contact_error`, and no `contact`), or the input
  * when the node stops on errors. Without `fromEndpoint`, the profile endpoint served contact data.
+ * The fields the node asked for itself are still there: the match's profile URL is read here.
  */
 export function addContactData(
 	outcomes: InputOutcome[],
@@ -196,14 +197,13 @@ export function addContactData(
 	continueOnFail: boolean,
 	fromEndpoint?: ContactAnswers,
 ): InputOutcome[] {
-	const ownFields = fieldsTheContactPassNeeds(settings);
 	return outcomes.map((outcome) => {
 		if (!('results' in outcome)) return outcome;
 		let failed: ItemFailure | undefined;
 		const results = outcome.results.map((result) => {
 			if (!isRecord(result.person_data)) return result;
-			const personData = ownFields.reduce(withoutPath, result.person_data);
-			const found = contactFor(outcome.identifier, result.person_data, settings, fromEndpoint);
+			const personData = result.person_data;
+			const found = contactFor(outcome.identifier, personData, settings, fromEndpoint);
 			if ('contact' in found) {
 				return { ...result, person_data: { ...personData, [CONTACT_SECTION]: contactWithEveryTier(found.contact, settings.contact) } };
 			}

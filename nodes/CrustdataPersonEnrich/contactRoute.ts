@@ -13,7 +13,7 @@ import {
 	type ContactRunSettings,
 } from './contactPass';
 import { within } from './fieldPaths';
-import { buildRequestBody, normaliserFor } from './requestPlanning';
+import { buildRequestBody, normaliserFor, profileRequestFields } from './requestPlanning';
 import { matchedPeople } from './resultMapping';
 import { CONTACT_SECTION, type ApiEntry, type ContactSettings, type ItemFailure, type RateLimit } from './types';
 
@@ -153,7 +153,7 @@ export class ContactRouting {
 		if (withTiers) this.carriedTiers.add(identifiers);
 		else this.carriedTiers.delete(identifiers);
 		const fields = [
-			...settings.fields,
+			...profileRequestFields(settings),
 			...(withTiers ? tierPaths(settings.contact.tiers) : []),
 			...(source === 'profile' ? [] : fieldsTheContactPassNeeds(settings, withTiers)),
 		];

@@ -237,6 +237,14 @@ export const nodeProperties: INodeProperties[] = [
 				description: 'How long to wait for one answer before retrying the request',
 			},
 			{
+				displayName: 'Require Employer Domain Match',
+				name: 'requireEmployerDomainMatch',
+				type: 'boolean',
+				default: false,
+				description:
+					"Whether business email lookups keep only candidates whose current employer's website domain is the email's domain, e.g. jane@mail.acme.com and acme.com. Costs nothing extra.",
+			},
+			{
 				displayName: 'Return Matches',
 				name: 'returnMatches',
 				type: 'options',

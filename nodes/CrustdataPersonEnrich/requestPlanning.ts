@@ -1,5 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { fieldsTheEmployerCheckNeeds } from './employerCheck';
 import type { EnrichSettings, IdentifierType, ItemFailure } from './types';
 
 /**
@@ -144,8 +145,13 @@ export const ENDPOINT: Record<EnrichSettings['operation'], string> = {
 	enrichLive: '/person/professional_network/enrich/live',
 };
 
+/** The profile's fields as sent: the user's, and what the employer check of email lookups reads. */
+export function profileRequestFields(settings: EnrichSettings): string[] {
+	return [...settings.fields, ...fieldsTheEmployerCheckNeeds(settings)];
+}
+
 /** The JSON body of one enrich request. `fields` is always explicit: its default is documented two ways. */
-export function buildRequestBody(identifiers: string[], settings: EnrichSettings, fields = settings.fields): IDataObject {
+export function buildRequestBody(identifiers: string[], settings: EnrichSettings, fields = profileRequestFields(settings)): IDataObject {
 	const body: IDataObject = {
 		[IDENTIFIER_FIELD[settings.identifierType]]: identifiers,
 		fields,

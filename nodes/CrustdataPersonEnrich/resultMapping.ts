@@ -1,8 +1,10 @@
 import type { IDataObject, INode, INodeExecutionData, NodeExecutionHint } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { CONTACT_ENRICH_PATH } from './contactPass';
+import { CONTACT_ENRICH_PATH, fieldsTheContactPassNeeds } from './contactPass';
+import { emailDomainMatchesEmployer, fieldsTheEmployerCheckNeeds } from './employerCheck';
 import type { EnrichmentRun } from './enrichmentRun';
+import { withoutPath } from './fieldPaths';
 import type { PlannedInput, RequestPlan } from './requestPlanning';
 import type { TransportStats } from './sendLoop';
 import { simplifyPerson } from './simplifyPerson';
@@ -56,17 +58,23 @@ function score(match: ApiMatch): number {
 	return typeof match.confidence_score === 'number' ? match.confidence_score : -Infinity;
 }
 
-/** The matches the user asked for: above the similarity threshold, all of them or the best. */
-export function selectMatches(matches: ApiMatch[], settings: EnrichSettings): ApiMatch[] {
+/**
+ * The matches the user asked for: at the email's employer when that is required, above the
+ * similarity threshold, all of them or the best.
+ */
+export function selectMatches(matches: ApiMatch[], settings: EnrichSettings, email = ''): ApiMatch[] {
+	const atEmployer = settings.requireEmployerDomainMatch
+		? matches.filter((match) => emailDomainMatchesEmployer(email, match.person_data) === true)
+		: matches;
 	const threshold = settings.identifierType === 'businessEmail' ? settings.minSimilarityScore : 0;
-	const kept = threshold > 0 ? matches.filter((match) => score(match) >= threshold) : matches;
+	const kept = threshold > 0 ? atEmployer.filter((match) => score(match) >= threshold) : atEmployer;
 	if (settings.returnMatches === 'all' || kept.length <= 1) return kept;
 	return [kept.reduce((best, match) => (score(match) > score(best) ? match : best))];
 }
 
 /** The matches an answer gives its input as results: none for a no-match or a redaction. */
 export function matchedPeople(entry: ApiEntry, settings: EnrichSettings): ApiMatch[] {
-	const matches = selectMatches(entry.matches ?? [], settings);
+	const matches = selectMatches(entry.matches ?? [], settings, entry.matched_on);
 	return statusOf(entry, matches) === 'matched' ? matches : [];
 }
 
@@ -88,7 +96,7 @@ export function resultsForEntry(
 	settings: EnrichSettings,
 	matchType: string,
 ): { results: IDataObject[] } | { failure: ItemFailure } {
-	const matches = selectMatches(entry.matches ?? [], settings);
+	const matches = selectMatches(entry.matches ?? [], settings, identifier);
 	const status = statusOf(entry, matches);
 	const common = { matched_on: identifier, match_type: entry.match_type ?? matchType };
 	if (status === 'matched') {
@@ -98,6 +106,9 @@ export function resultsForEntry(
 				match_status: status,
 				confidence_score: match.confidence_score ?? null,
 				person_data: match.person_data ?? null,
+				...(settings.identifierType === 'businessEmail'
+					? { verification: { email_domain_matches_employer: emailDomainMatchesEmployer(identifier, match.person_data) } }
+					: {}),
 			})),
 		};
 	}
@@ -137,6 +148,25 @@ export function joinResults(
 		if (!entry) return { itemIndex, identifier, failure: NO_ANSWER };
 		return { itemIndex, identifier, ...resultsForEntry(identifier, entry, settings, matchType) };
 	});
+}
+
+/**
+ * Takes out of `person_data` what the node asked for only for itself (the employer check's
+ * domains, the contact pass's profile URL), so the user gets the fields they chose.
+ */
+export function withoutFieldsTheNodeAskedFor(outcomes: InputOutcome[], settings: EnrichSettings): InputOutcome[] {
+	const paths = [...fieldsTheEmployerCheckNeeds(settings), ...(settings.contact ? fieldsTheContactPassNeeds(settings) : [])];
+	if (paths.length === 0) return outcomes;
+	return outcomes.map((outcome) =>
+		'results' in outcome
+			? {
+					...outcome,
+					results: outcome.results.map((result) =>
+						isRecord(result.person_data) ? { ...result, person_data: paths.reduce(withoutPath, result.person_data) } : result,
+					),
+				}
+			: outcome,
+	);
 }
 
 /** Simplify: a flat `person` beside each result's `person_data`, once the contact data is in. */

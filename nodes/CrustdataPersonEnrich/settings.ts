@@ -27,6 +27,7 @@ interface Options {
 	maxRetries?: number;
 	onNoMatch?: OnNoMatch;
 	preview?: boolean;
+	requireEmployerDomainMatch?: boolean;
 	returnMatches?: ReturnMatches;
 	simplify?: boolean;
 	timeout?: number;
@@ -124,6 +125,7 @@ export function readSettings(context: IExecuteFunctions): EnrichSettings {
 		preview: options.preview ?? false,
 		onNoMatch: options.onNoMatch ?? 'emitItem',
 		returnMatches: options.returnMatches ?? 'all',
+		requireEmployerDomainMatch: identifierType === 'businessEmail' && (options.requireEmployerDomainMatch ?? false),
 		simplify: options.simplify ?? false,
 		includeInputFields: options.includeInputFields ?? false,
 		batchSize: options.batchSize ?? MAX_BATCH_SIZE,

@@ -70,6 +70,8 @@ export interface EnrichSettings {
 	preview: boolean;
 	onNoMatch: OnNoMatch;
 	returnMatches: ReturnMatches;
+	/** Email lookups: keep only candidates whose current employer's domain is the email's. */
+	requireEmployerDomainMatch: boolean;
 	/** Add a flat `person` beside `person_data`. */
 	simplify: boolean;
 	/** Keep the input item's fields in every output item. */

@@ -229,7 +229,11 @@ describe('generation 2, business emails with Contact', () => {
 
 	it("asks the profile for its URL itself, then the contact endpoint about each candidate's profile", async () => {
 		const run = await emailRun('all');
-		expect(bodiesTo(ENRICH)[0].fields).toEqual(['basic_profile', 'social_handles.professional_network_identifier.profile_url']);
+		expect(bodiesTo(ENRICH)[0].fields).toEqual([
+			'basic_profile',
+			'experience.employment_details.current.company_website_domain',
+			'social_handles.professional_network_identifier.profile_url',
+		]);
 		const items = run.outputs[0].filter((item) => item.json.match_status === 'matched');
 		expect(items).toHaveLength(4);
 		const asked = bodiesTo(CONTACT).flatMap((body) => body.professional_network_profile_urls as string[]);
@@ -237,7 +241,7 @@ describe('generation 2, business emails with Contact', () => {
 		expect(asked.sort()).toEqual([...urls].sort());
 		for (const [index, item] of items.entries()) {
 			expect(contactOf(item.json)).toEqual(await contactEndpointAnswer(urls[index], ['contact.business_emails']));
-			// The URL was for the node: the user asked for Basic Profile and Contact only.
+			// The URL and the employers' domains were for the node: the user asked for Basic Profile and Contact only.
 			expect(Object.keys(item.json.person_data as object).sort()).toEqual(['basic_profile', 'contact', 'crustdata_person_id']);
 		}
 	});

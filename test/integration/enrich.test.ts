@@ -143,7 +143,8 @@ describe('business emails', () => {
 		const run = await emailRun({}, [' Multi.Person@Acme.io ', 'jane.doe@acme.io']);
 		expect(enrichRequests(sandbox)[0].body).toEqual({
 			business_emails: ['multi.person@acme.io', 'jane.doe@acme.io'],
-			fields: ['basic_profile', 'social_handles'],
+			// The employer check's domains, free, asked for because Experience is not chosen.
+			fields: ['basic_profile', 'social_handles', 'experience.employment_details.current.company_website_domain'],
 		});
 		expect(run.outputs[0].map((item) => [item.pairedItem, item.json.confidence_score])).toEqual([
 			[{ item: 0 }, 0.62],

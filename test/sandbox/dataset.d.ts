@@ -26,6 +26,10 @@ export declare const FIELD_ACCESS_SECTIONS: readonly string[];
 export declare const CONTACT_FIELDS: readonly string[];
 /** Email record statuses: deliverable, catch_all, invalid, unknown. */
 export declare const EMAIL_STATUSES: readonly string[];
+/** Business-email local-part prefixes that decide the candidates: multi, mixed, elsewhere, unemployed, lookalike. */
+export declare const EMAIL_RULES: readonly string[];
+/** Leading email-domain labels stripped to find the company (mail.acme.io -> acme.io): mail, email, eu, us, uk, emea, apac. */
+export declare const SUBDOMAIN_LABELS: readonly string[];
 /** SECTION_NAMES or GENERATION_2_SECTION_NAMES. */
 export declare function sectionNames(generation?: SandboxGeneration): readonly string[];
 /** Top-level keys also accepted in `fields`: crustdata_person_id, updated_at. */
@@ -45,7 +49,23 @@ export declare function contactEnrichData(person: SandboxPerson): {
 };
 export declare function lookupByProfileUrl(url: string): SandboxLookup;
 export declare function lookupByBusinessEmail(email: string): SandboxLookup;
-export declare function buildPerson(seed: string, opts?: Record<string, unknown>): SandboxPerson;
+/** Options of buildPerson; every one optional (see its comment in dataset.js). */
+export interface SandboxPersonOptions {
+	first?: string;
+	last?: string;
+	slug?: string;
+	company?: { name: string; domain: string };
+	/** The business email the person owns, first and deliverable. */
+	email?: string;
+	contact?: 'none' | 'full' | 'undeliverable';
+	/** A former job there, ended when the current one began. */
+	formerCompany?: { name: string; domain: string };
+	/** A domain none of the current jobs shares a registrable domain with. */
+	notAt?: string;
+	/** No current employer: the jobs at `company` move to the past. */
+	unemployed?: boolean;
+}
+export declare function buildPerson(seed: string, opts?: SandboxPersonOptions): SandboxPerson;
 /** Lower-cased slug of a profile URL (lenient). */
 export declare function slugOf(url: string): string;
 export declare function fnv1a(str: string): number;

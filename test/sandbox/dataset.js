@@ -9,8 +9,23 @@
  *   profile URL slug  nomatch* -> not_found, redacted* -> redacted, else 1 candidate (1.0);
  *                     nocontact* / fullcontact* / undeliverable* fix the contact data
  *   email local part  nomatch* -> not_found, redacted* -> redacted,
- *                     multi*   -> 3 candidates scored 0.62, 0.97, 0.35 (in that order),
- *                     else 1 candidate scored 0.80..1.00 (from the hash)
+ *                     multi*   -> 3 candidates scored 0.62, 0.97, 0.35 (in that order), all at
+ *                                 the email's company,
+ *                     mixed*   -> 3 candidates scored 0.93, 0.71, 0.48 (in that order): one who
+ *                                 works elsewhere, the one at the email's company (who owns the
+ *                                 address), one with no current employer,
+ *                     else 1 candidate scored 0.80..1.00 (from the hash), at the email's
+ *                     company, but for the prefixes that give the employer-domain check its
+ *                     other cases:
+ *                     elsewhere*  -> every current employer another company; the email's
+ *                                    company is the latest past job
+ *                     unemployed* -> no current employer (`current: []`); the email's company
+ *                                    is the latest past job
+ *                     lookalike*  -> at the same name on another public suffix
+ *                                    (acme.co.uk -> acme.com, acme.com -> acme.co.uk)
+ *   email domain      the email's company is its domain with the mail-host and region labels
+ *                     of SUBDOMAIN_LABELS stripped (mail.acme.io, eu.acme.io -> acme.io); any
+ *                     other subdomain stays (shop.acme.io)
  *
  * Field names depend on the API generation: generation 1 has `contact` on /person/enrich,
  * generation 2 has no `contact` but `assessment` and `social_posts`. Every person carries all
@@ -493,17 +508,76 @@ function yearsBucket(raw) {
 	return 'More than 10 years';
 }
 
+/** Second-level labels companies register under (acme.co.uk): the sandbox's public suffixes. */
+const SECOND_LEVEL_LABELS = ['co', 'com', 'org', 'net', 'ac', 'gov'];
+
 function companyFromDomain(domain) {
 	const labels = domain.toLowerCase().split('.');
 	let label = labels.length >= 2 ? labels[labels.length - 2] : labels[0];
-	if (
-		labels.length >= 3 &&
-		['co', 'com', 'org', 'net', 'ac', 'gov'].includes(labels[labels.length - 2])
-	) {
+	if (labels.length >= 3 && SECOND_LEVEL_LABELS.includes(labels[labels.length - 2])) {
 		label = labels[labels.length - 3];
 	}
 	const name = label.split('-').filter(Boolean).map(cap).join(' ') || 'Company';
 	return { name, domain: domain.toLowerCase() };
+}
+
+/**
+ * The registrable part of a (lower-cased) domain by the same rule as companyFromDomain:
+ * mail.acme.io -> acme.io, shop.acme.co.uk -> acme.co.uk. Only the dataset's own choices use it
+ * (a company that must differ from the email's); the node has its own comparison under test.
+ */
+function registrableOf(domain) {
+	const labels = domain.split('.');
+	const n = labels.length >= 3 && SECOND_LEVEL_LABELS.includes(labels[labels.length - 2]) ? 3 : 2;
+	return labels.slice(-n).join('.');
+}
+
+/**
+ * Leading labels of an email domain that name a mail host or a region rather than the company:
+ * jane.doe@mail.acme.io and @eu.acme.io work at acme.io. Any other subdomain stays part of the
+ * company's domain (jane@shop.acme.io works at shop.acme.io), so such emails keep their people.
+ */
+const SUBDOMAIN_LABELS = Object.freeze(['mail', 'email', 'eu', 'us', 'uk', 'emea', 'apac']);
+
+/**
+ * The company domain of an email domain: SUBDOMAIN_LABELS stripped from the left, one after the
+ * other (eu.mail.acme.io -> acme.io), but never down to a bare suffix (uk.co.uk, mail.io stay).
+ */
+function companyDomainOf(domain) {
+	let d = domain;
+	for (;;) {
+		const dot = d.indexOf('.');
+		if (dot < 0 || !SUBDOMAIN_LABELS.includes(d.slice(0, dot))) return d;
+		const rest = d.slice(dot + 1).split('.');
+		const suffixOnly =
+			rest.length < 2 || (rest.length === 2 && SECOND_LEVEL_LABELS.includes(rest[0]));
+		if (suffixOnly) return d;
+		d = rest.join('.');
+	}
+}
+
+/**
+ * The company a person found by an `elsewhere` email works at now: one of COMPANIES chosen by
+ * the hash of `key`, never one whose registrable domain is the email company's.
+ */
+function elsewhereCompany(company, key) {
+	const avoid = registrableOf(company.domain);
+	const start = fnv1a(`elsewhere:${key}`) % COMPANIES.length;
+	for (let i = 0; i < COMPANIES.length; i++) {
+		const c = COMPANIES[(start + i) % COMPANIES.length];
+		if (registrableOf(c.domain) !== avoid) return c;
+	}
+	return COMPANIES[start]; // not reached: the COMPANIES have distinct registrable domains
+}
+
+/**
+ * The lookalike of a company domain: the same name on another public suffix, so the
+ * registrable domains differ (acme.co.uk -> acme.com, acme.io -> acme.com, acme.com -> acme.co.uk).
+ */
+function lookalikeDomain(domain) {
+	const registrable = registrableOf(domain);
+	const label = registrable.split('.')[0];
+	return registrable === `${label}.com` ? `${label}.co.uk` : `${label}.com`;
 }
 
 /** Letter-only parts of a string split on separators; digits dropped. */
@@ -516,7 +590,12 @@ function nameParts(s, seps) {
 
 /**
  * Build a complete person_data.
- * seed: hash key; opts: { first, last, slug, company, email }
+ * seed: hash key; opts: { first, last, slug, company, email, contact, formerCompany, notAt,
+ *   unemployed }
+ *   formerCompany: a job there ended when the current one began (someone who works elsewhere now)
+ *   notAt:         a domain whose registrable domain no current job (advisory roles too) has
+ *   unemployed:    no current employer: the jobs at `company` ended in 2026 and lead the past ones
+ * They draw from their own stream, so a person without them is exactly as before they existed.
  */
 function buildPerson(seed, opts = {}) {
 	const r = makeRng(seed);
@@ -568,7 +647,12 @@ function buildPerson(seed, opts = {}) {
 		},
 	];
 	if (r.chance(0.2)) {
-		const advisory = r.pick(COMPANIES);
+		let advisory = r.pick(COMPANIES);
+		// someone who must work elsewhere than notAt does not advise it either; the next company
+		// costs no draw, so the rest of the person stays as it was
+		if (opts.notAt && registrableOf(advisory.domain) === registrableOf(opts.notAt)) {
+			advisory = COMPANIES[(COMPANIES.indexOf(advisory) + 1) % COMPANIES.length];
+		}
 		current.push({
 			name: advisory.name,
 			title: 'Advisor',
@@ -587,6 +671,30 @@ function buildPerson(seed, opts = {}) {
 	}
 	const past = [];
 	let endYear = startYear;
+	// the former job, from its own stream `f`: it ended the year the current one began, and the
+	// other past jobs come before it
+	const f = makeRng(`former:${seed}`);
+	if (opts.formerCompany) {
+		const c = opts.formerCompany;
+		const fr = f.pick(ROLES);
+		const span = f.int(1, 4);
+		past.push({
+			name: c.name,
+			title: fr.title,
+			start_date: isoDate(startYear - span, f.int(1, 12), 1),
+			end_date: isoDate(startYear, 1, 1),
+			company_website_domain: c.domain,
+			crustdata_company_id: 100000 + (fnv1a(`company:${c.domain}`) % 9000000),
+			seniority_level: fr.seniority,
+			location: { raw: '' },
+			position_id: 1000000000 + (fnv1a(`pos:${seed}:f`) % 900000000),
+			company_professional_network_profile_url: `https://linkedin.com/company/${10000000 + (fnv1a(`cli:${c.domain}`) % 80000000)}`,
+			years_at_company: yearsBucket(span),
+			years_at_company_raw: span,
+			is_default: false,
+		});
+		endYear = startYear - span;
+	}
 	const pastCount = r.int(0, 3);
 	for (let i = 0; i < pastCount; i++) {
 		const c = r.pick(COMPANIES);
@@ -613,6 +721,16 @@ function buildPerson(seed, opts = {}) {
 			is_default: false,
 		});
 		endYear = sy;
+	}
+	if (opts.unemployed) {
+		// every job that would be current ended this year (after any start date, which is 2025 at
+		// the latest), so `current` is an empty list and the email's company is the latest past job
+		const ended = current.splice(0).map((job) => ({
+			...job,
+			end_date: isoDate(2026, f.int(1, 6), 1),
+			is_default: false,
+		}));
+		past.unshift(...ended);
 	}
 
 	const schools = [];
@@ -791,8 +909,10 @@ function buildPerson(seed, opts = {}) {
 			name,
 			first_name: firstNameNull ? null : first,
 			last_name: firstNameNull ? null : last,
-			headline: r.chance(0.85) ? `${role.title} @ ${company.name}` : '',
-			current_title: role.title,
+			headline: r.chance(0.85)
+				? `${opts.unemployed ? 'Open to work, formerly ' : ''}${role.title} @ ${company.name}`
+				: '',
+			current_title: opts.unemployed ? null : role.title,
 			normalized_title: r.chance(0.7) ? role.norm : null,
 			summary: r.chance(0.5)
 				? `${role.title} at ${company.name}. Previously worked across ${pastCount} companies.`
@@ -896,7 +1016,14 @@ function lookupByProfileUrl(url) {
 	};
 }
 
-/** Persons generated for this business email (case-insensitive). */
+/** Local-part prefixes that decide the candidates of a business email, first match wins. */
+const EMAIL_RULES = ['multi', 'mixed', 'elsewhere', 'unemployed', 'lookalike'];
+
+/**
+ * Persons generated for this business email (case-insensitive). The company is the email's
+ * domain with SUBDOMAIN_LABELS stripped; the local part's prefix (EMAIL_RULES) decides how the
+ * candidates' current employers relate to it, the rest of the local part gives the name.
+ */
 function lookupByBusinessEmail(email) {
 	const e = String(email).trim().toLowerCase();
 	const at = e.lastIndexOf('@');
@@ -904,40 +1031,80 @@ function lookupByBusinessEmail(email) {
 	const domain = at >= 0 ? e.slice(at + 1) : 'example.com';
 	if (local.startsWith('nomatch')) return { status: 'not_found', candidates: [] };
 	if (local.startsWith('redacted')) return { status: 'redacted', candidates: [] };
-	const company = companyFromDomain(domain);
-	const multi = local.startsWith('multi');
-	const parts = nameParts(multi ? local.slice(5) : local, /[._\-+]/);
-	const own = { company, email: e };
+	const company = companyFromDomain(companyDomainOf(domain));
+	const rule = EMAIL_RULES.find((prefix) => local.startsWith(prefix)) || '';
+	const parts = nameParts(local.slice(rule.length), /[._\-+]/);
+	const named = {};
 	if (parts.length >= 2) {
-		own.first = cap(parts[0]);
-		own.last = cap(parts[parts.length - 1]);
+		named.first = cap(parts[0]);
+		named.last = cap(parts[parts.length - 1]);
 	} else if (parts.length === 1) {
-		own.first = cap(parts[0]);
+		named.first = cap(parts[0]);
 	}
-	const best = buildPerson(`email:${e}`, own);
-	if (!multi) {
+	// the person who owns the address: at the email's company unless the rule says otherwise
+	const owner = (extra = {}) =>
+		buildPerson(`email:${e}`, { company, ...named, email: e, ...extra });
+	// other people, for the rules with several candidates (names from the hash)
+	const other = (n, opts) => buildPerson(`email:${e}#${n}`, opts);
+	const elsewhere = (key) => ({
+		company: elsewhereCompany(company, key),
+		formerCompany: company,
+		notAt: company.domain,
+	});
+	const single = (person) => {
 		const score = 0.8 + (fnv1a(`score:${e}`) % 21) / 100;
 		return {
 			status: 'matched',
-			candidates: [{ confidence_score: Math.round(score * 100) / 100, person: best }],
+			candidates: [{ confidence_score: Math.round(score * 100) / 100, person }],
 		};
-	}
-	// three different people at the same company; the 0.97 one owns the address
-	const other = (n) => buildPerson(`email:${e}#${n}`, { company });
-	return {
-		status: 'matched',
-		candidates: [
-			{ confidence_score: 0.62, person: other(1) },
-			{ confidence_score: 0.97, person: best },
-			{ confidence_score: 0.35, person: other(2) },
-		],
 	};
+	switch (rule) {
+		case 'multi':
+			// three different people at the same company; the 0.97 one owns the address
+			return {
+				status: 'matched',
+				candidates: [
+					{ confidence_score: 0.62, person: other(1, { company }) },
+					{ confidence_score: 0.97, person: owner() },
+					{ confidence_score: 0.35, person: other(2, { company }) },
+				],
+			};
+		case 'mixed':
+			// the one at the email's company (who owns the address) is not the best score: a
+			// former employee who works elsewhere now is, then one with no current employer
+			return {
+				status: 'matched',
+				candidates: [
+					{ confidence_score: 0.93, person: other(1, elsewhere(`${e}#1`)) },
+					{ confidence_score: 0.71, person: owner() },
+					{ confidence_score: 0.48, person: other(2, { company, unemployed: true }) },
+				],
+			};
+		case 'elsewhere':
+			// the address is theirs from a former job at the email's company
+			return single(owner(elsewhere(e)));
+		case 'unemployed':
+			return single(owner({ unemployed: true }));
+		case 'lookalike':
+			// someone of that name at a company of the same name on another public suffix; not
+			// the owner of the address (their own business email, if any, is at their company)
+			return single(
+				buildPerson(`email:${e}`, {
+					...named,
+					company: companyFromDomain(lookalikeDomain(company.domain)),
+					notAt: company.domain,
+				}),
+			);
+		default:
+			return single(owner());
+	}
 }
 
 /**
  * A person's contact data as POST /person/contact/enrich answers it (fresh copies): the same
  * records as `person.contact`, business records also carrying `crustdata_company_id` when the
- * domain is one of the person's employers with a known id.
+ * domain, or else its company domain (mail.acme.io -> acme.io, see companyDomainOf), is one of
+ * the person's employers, current or past, with a known id.
  */
 function contactEnrichData(person) {
 	const c = person.contact;
@@ -947,7 +1114,9 @@ function contactEnrichData(person) {
 	];
 	const companyIdOf = (email) => {
 		const domain = email.slice(email.lastIndexOf('@') + 1);
-		const job = jobs.find((j) => j.company_website_domain === domain && j.crustdata_company_id);
+		// the exact domain first, so a record that matched before still names the same job
+		const at = (d) => jobs.find((j) => j.company_website_domain === d && j.crustdata_company_id);
+		const job = at(domain) || at(companyDomainOf(domain));
 		return job ? job.crustdata_company_id : undefined;
 	};
 	return {
@@ -968,6 +1137,8 @@ module.exports = {
 	FIELD_ACCESS_SECTIONS,
 	CONTACT_FIELDS,
 	EMAIL_STATUSES,
+	EMAIL_RULES,
+	SUBDOMAIN_LABELS,
 	TOP_LEVEL_KEYS,
 	sectionNames,
 	contactEnrichData,

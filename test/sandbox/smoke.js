@@ -312,6 +312,7 @@ async function checkSandbox() {
 		await sb.close();
 	}
 	await checkGenerations();
+	await checkEmployerDomains();
 }
 
 const CONTACT = '/person/contact/enrich';
@@ -674,6 +675,142 @@ async function checkGenerations() {
 		r = await enrich({ professional_network_profile_urls: [full], fields: ['contact.websites'] });
 		assert.equal(r.status, 200);
 		assert.deepEqual(Object.keys(r.json[0].matches[0].person_data.contact), ['websites']);
+	} finally {
+		await sb.close();
+	}
+}
+
+const EMPLOYER_DOMAIN = 'experience.employment_details.current.company_website_domain';
+const currentDomains = (person) =>
+	person.experience.employment_details.current.map((j) => j.company_website_domain);
+/** Each candidate of a business email as score and current employers' domains. */
+const employers = (email) =>
+	dataset
+		.lookupByBusinessEmail(email)
+		.candidates.map((c) => ({ score: c.confidence_score, current: currentDomains(c.person) }));
+
+/**
+ * Business-email candidates whose current employers tell the cases of the employer-domain check
+ * apart (issue 11): at the email's company, through a mail or region subdomain, elsewhere, no
+ * current employer, a lookalike on another public suffix, and all of them mixed.
+ */
+async function checkEmployerDomains() {
+	// the examples of README.md, exactly
+	assert.deepEqual(employers('jane.doe@acme.io'), [{ score: 0.91, current: ['acme.io'] }]);
+	assert.deepEqual(employers('jane.doe@mail.acme.io'), [{ score: 0.85, current: ['acme.io'] }]);
+	assert.deepEqual(employers('jane.doe@eu.acme.io'), [{ score: 0.98, current: ['acme.io'] }]);
+	assert.deepEqual(employers('elsewhere.jane.doe@acme.io'), [
+		{ score: 0.89, current: ['helixbio.com'] },
+	]);
+	assert.deepEqual(employers('unemployed.sam.lee@acme.io'), [{ score: 0.97, current: [] }]);
+	assert.deepEqual(employers('mixed.jane.doe@acme.io'), [
+		{ score: 0.93, current: ['tidewater.energy'] },
+		{ score: 0.71, current: ['acme.io'] },
+		{ score: 0.48, current: [] },
+	]);
+	assert.deepEqual(employers('lookalike.jane.doe@acme.co.uk'), [
+		{ score: 0.85, current: ['acme.com', 'paperkite.app'] },
+	]);
+	// only the mail and region labels are stripped, never down to a bare suffix
+	// (the first current job is at the email's company; an advisory role may follow it)
+	assert.equal(employers('jane@eu.mail.acme.io')[0].current[0], 'acme.io');
+	assert.equal(employers('jane@shop.acme.io')[0].current[0], 'shop.acme.io');
+	assert.equal(employers('jane@uk.co.uk')[0].current[0], 'uk.co.uk');
+
+	// the rules hold for any name, on a company of the dataset's own list (whose advisory roles
+	// could otherwise land on it), a two-label suffix and through a subdomain
+	const sameCompany = (d, base) => d === base || d.endsWith(`.${base}`);
+	for (const base of ['acme.io', 'acme.co.uk', 'lumenpay.com', 'helixbio.com', 'paperkite.app']) {
+		for (const host of [base, `mail.${base}`, `us.${base}`]) {
+			for (let i = 0; i < 12; i++) {
+				const name = `p${i}.lee`;
+				const only = (email) => {
+					const found = dataset.lookupByBusinessEmail(email);
+					assert.equal(found.status, 'matched');
+					assert.equal(found.candidates.length, 1, email);
+					return found.candidates[0].person;
+				};
+				const pastDomain = (person) =>
+					person.experience.employment_details.past[0].company_website_domain;
+				const owns = (person, email) =>
+					assert.equal(person.contact.business_emails[0].email, email);
+
+				let email = `${name}@${host}`;
+				let person = only(email);
+				assert.equal(currentDomains(person)[0], base, email);
+				owns(person, email);
+
+				email = `elsewhere.${name}@${host}`;
+				person = only(email);
+				assert.ok(currentDomains(person).length > 0, email);
+				assert.ok(!currentDomains(person).some((d) => sameCompany(d, base)), email);
+				assert.equal(pastDomain(person), base, email);
+				owns(person, email);
+
+				email = `unemployed.${name}@${host}`;
+				person = only(email);
+				assert.deepEqual(currentDomains(person), [], email);
+				assert.equal(person.basic_profile.current_title, null);
+				assert.equal(pastDomain(person), base, email);
+				owns(person, email);
+
+				email = `lookalike.${name}@${host}`;
+				person = only(email);
+				const label = base.split('.')[0];
+				const look = base === `${label}.com` ? `${label}.co.uk` : `${label}.com`;
+				assert.equal(currentDomains(person)[0], look, email);
+				assert.ok(!currentDomains(person).some((d) => sameCompany(d, base)), email);
+				assert.ok(!person.contact.business_emails.some((b) => b.email === email), email);
+
+				email = `mixed.${name}@${host}`;
+				const [far, match, none] = dataset.lookupByBusinessEmail(email).candidates;
+				assert.deepEqual(
+					[far, match, none].map((c) => c.confidence_score),
+					[0.93, 0.71, 0.48],
+				);
+				assert.ok(currentDomains(far.person).length > 0, email);
+				assert.ok(!currentDomains(far.person).some((d) => sameCompany(d, base)), email);
+				assert.equal(currentDomains(match.person)[0], base, email);
+				owns(match.person, email);
+				assert.deepEqual(currentDomains(none.person), [], email);
+			}
+		}
+	}
+	// a subdomain address still names its company's id on the contact endpoint
+	const sub = dataset.lookupByBusinessEmail('jane.doe@mail.acme.io').candidates[0].person;
+	assert.equal(
+		dataset.contactEnrichData(sub).business_emails[0].crustdata_company_id,
+		sub.experience.employment_details.current[0].crustdata_company_id,
+	);
+
+	// and the server passes them through as they are, an empty `current` included
+	const sb = await startSandbox({ rateLimit: null });
+	try {
+		const emails = [
+			'mixed.jane.doe@acme.io',
+			'elsewhere.jane.doe@acme.io',
+			'unemployed.sam.lee@acme.io',
+			'lookalike.jane.doe@acme.co.uk',
+			'jane.doe@mail.acme.io',
+		];
+		const res = await fetch(`${sb.url}/person/enrich`, {
+			method: 'POST',
+			headers: HEADERS,
+			body: JSON.stringify({ business_emails: emails, fields: [EMPLOYER_DOMAIN] }),
+		});
+		assert.equal(res.status, 200);
+		const json = await readJson(res);
+		assert.deepEqual(
+			json.map((entry) =>
+				entry.matches.map((m) => ({
+					score: m.confidence_score,
+					current: m.person_data.experience.employment_details.current.map(
+						(j) => j.company_website_domain,
+					),
+				})),
+			),
+			emails.map(employers),
+		);
 	} finally {
 		await sb.close();
 	}

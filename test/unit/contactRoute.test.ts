@@ -168,9 +168,11 @@ describe('ContactRouting', () => {
 		const routing = new ContactRouting(verdict('contactEndpoint'), byEmail, new ContactBatches(25));
 		expect(routing.body(['a@acme.io'])).toEqual({
 			business_emails: ['a@acme.io'],
-			fields: ['basic_profile.name', 'social_handles.professional_network_identifier.profile_url'],
+			fields: ['experience.employment_details.current.company_website_domain', 'social_handles.professional_network_identifier.profile_url'],
 		});
 		const withHandles = new ContactRouting(verdict('contactEndpoint'), { ...byEmail, fields: ['social_handles'] }, new ContactBatches(25));
-		expect(withHandles.body(['a@acme.io']).fields).toEqual(['social_handles']);
+		expect(withHandles.body(['a@acme.io']).fields).toEqual(['social_handles', 'experience.employment_details.current.company_website_domain']);
+		const byUrl = new ContactRouting(verdict('contactEndpoint'), { ...settings, fields: [] }, new ContactBatches(25));
+		expect(byUrl.body(['https://www.linkedin.com/in/a']).fields).toEqual(['basic_profile.name']);
 	});
 });

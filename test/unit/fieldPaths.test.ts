@@ -22,6 +22,17 @@ describe('withoutPath', () => {
 		expect(withoutPath({ social_handles: { professional_network_identifier: { profile_url: url } } }, path)).toEqual({});
 	});
 
+	it('takes the field out of every element of a list on the way, and the list when nothing else was in it', () => {
+		const path = 'experience.employment_details.current.company_website_domain';
+		const jobs = (...current: object[]) => ({ experience: { employment_details: { current, past: [] } } });
+		expect(withoutPath(jobs({ company_website_domain: 'acme.io' }, { company_website_domain: 'side.io' }), path)).toEqual({
+			experience: { employment_details: { past: [] } },
+		});
+		expect(withoutPath({ experience: { employment_details: { current: [{ company_website_domain: 'acme.io' }] } } }, path)).toEqual({});
+		expect(withoutPath(jobs({ name: 'Acme', company_website_domain: 'acme.io' }), path)).toEqual(jobs({ name: 'Acme' }));
+		expect(withoutPath(jobs(), path)).toEqual({ experience: { employment_details: { past: [] } } });
+	});
+
 	it('leaves data without the path as it is', () => {
 		const data = { basic_profile: { name: 'A' } };
 		expect(withoutPath(data, 'social_handles.professional_network_identifier.profile_url')).toBe(data);

@@ -3,6 +3,7 @@ import {
 	normaliseBusinessEmail,
 	normaliseProfileUrl,
 	planRequests,
+	profileRequestFields,
 } from '../../nodes/CrustdataPersonEnrich/requestPlanning';
 import type { EnrichSettings } from '../../nodes/CrustdataPersonEnrich/types';
 import { settingsWith } from './settingsFixture';
@@ -111,6 +112,16 @@ describe('planRequests', () => {
 	});
 });
 
+describe('profileRequestFields', () => {
+	it("adds the employers' domains to email lookups that do not ask for them already", () => {
+		const byEmail = settingsWith({ identifierType: 'businessEmail' });
+		expect(profileRequestFields(byEmail)).toEqual(['basic_profile', 'social_handles', 'experience.employment_details.current.company_website_domain']);
+		expect(profileRequestFields({ ...byEmail, fields: ['experience'] })).toEqual(['experience']);
+		expect(profileRequestFields({ ...byEmail, fields: ['experience.employment_details.current'] })).toEqual(['experience.employment_details.current']);
+		expect(profileRequestFields(settingsWith({}))).toEqual(['basic_profile', 'social_handles']);
+	});
+});
+
 describe('buildRequestBody', () => {
 	const urls = ['https://www.linkedin.com/in/a'];
 
@@ -125,7 +136,7 @@ describe('buildRequestBody', () => {
 		const email: Partial<EnrichSettings> = { identifierType: 'businessEmail', minSimilarityScore: 0.8 };
 		expect(buildRequestBody(['a@b.io'], settingsWith(email))).toEqual({
 			business_emails: ['a@b.io'],
-			fields: ['basic_profile', 'social_handles'],
+			fields: ['basic_profile', 'social_handles', 'experience.employment_details.current.company_website_domain'],
 			min_similarity_score: 0.8,
 		});
 		expect(buildRequestBody(['a@b.io'], settingsWith({ ...email, minSimilarityScore: 0 }))).not.toHaveProperty(

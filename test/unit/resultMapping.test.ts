@@ -11,6 +11,7 @@ import {
 	resultsForEntry,
 	selectMatches,
 	toOutputItems,
+	withoutFieldsTheNodeAskedFor,
 } from '../../nodes/CrustdataPersonEnrich/resultMapping';
 import type { ApiEntry, ItemFailure, RateLimit } from '../../nodes/CrustdataPersonEnrich/types';
 import { settingsWith } from './settingsFixture';
@@ -105,6 +106,19 @@ describe('resultsForEntry', () => {
 		expect(failed).toHaveProperty('failure.message', expect.stringContaining('opted out'));
 	});
 
+	it('takes out what the node asked for only for itself, and keeps what the user chose', () => {
+		const personData = {
+			basic_profile: { name: 'Jane' },
+			experience: { employment_details: { current: [{ company_website_domain: 'acme.io' }] } },
+			social_handles: { professional_network_identifier: { profile_url: url('jane') } },
+		};
+		const outcome = { itemIndex: 0, identifier: 'jane@acme.io', results: [{ matched_on: 'jane@acme.io', person_data: personData }] };
+		const byEmail = settingsWith({ identifierType: 'businessEmail', fields: ['basic_profile'], contact: { tiers: ['business_emails'], verified: false } });
+		expect(withoutFieldsTheNodeAskedFor([outcome], byEmail)).toEqual([{ ...outcome, results: [{ matched_on: 'jane@acme.io', person_data: { basic_profile: { name: 'Jane' } } }] }]);
+		const chosen = { ...byEmail, fields: ['basic_profile', 'experience', 'social_handles'] };
+		expect(withoutFieldsTheNodeAskedFor([outcome], chosen)).toEqual([outcome]);
+	});
+
 	it('adds a flat person beside person_data with Simplify, null for no match', () => {
 		const plan = planRequests(['linkedin.com/in/a', 'linkedin.com/in/nobody', 'bad'], 'profileUrl', 25);
 		const outcomes = joinResults(plan.inputs, indexAnswers([matched('a', 1), empty], normaliseProfileUrl), new Map(), settingsWith({}), URL_TYPE);
@@ -114,6 +128,38 @@ describe('resultsForEntry', () => {
 		expect(notFound).toHaveProperty('results.0.person', null);
 		expect(failed).toEqual(outcomes[2]);
 		expect(outcomes[0]).not.toHaveProperty('results.0.person');
+	});
+
+	describe('the employer check of email lookups', () => {
+		const at = (domain: string | null, id: number) => ({
+			confidence_score: id / 100,
+			person_data: {
+				crustdata_person_id: id,
+				experience: { employment_details: { current: domain ? [{ name: 'Co', company_website_domain: domain }] : [], past: [] } },
+			},
+		});
+		const entry: ApiEntry = { matched_on: 'jane@mail.acme.io', matches: [at('globex.com', 93), at('acme.io', 71), at(null, 50)] };
+		const byEmail = settingsWith({ identifierType: 'businessEmail' });
+		const flags = (outcome: ReturnType<typeof resultsForEntry>) =>
+			'results' in outcome ? outcome.results.map((result) => (result.verification as { email_domain_matches_employer: unknown }).email_domain_matches_employer) : [];
+
+		it('flags every match: true at the email domain, false elsewhere, null when no employer is known', () => {
+			expect(flags(resultsForEntry('jane@mail.acme.io', entry, byEmail, 'business_email'))).toEqual([false, true, null]);
+			expect(resultsForEntry(url('a'), matched('a', 1), settingsWith({}), URL_TYPE)).not.toHaveProperty('results.0.verification');
+		});
+
+		it('keeps only the candidates at the email domain before Return Matches picks the best', () => {
+			const required = { ...byEmail, requireEmployerDomainMatch: true, returnMatches: 'best' as const };
+			const kept = resultsForEntry('jane@mail.acme.io', entry, required, 'business_email');
+			expect(kept).toHaveProperty('results.0.confidence_score', 0.71);
+			expect(kept).toHaveProperty('results.length', 1);
+		});
+
+		it('drops them before the similarity threshold, and makes an input left with none a no-match', () => {
+			const required = { ...byEmail, requireEmployerDomainMatch: true, minSimilarityScore: 0.8 };
+			expect(resultsForEntry('jane@mail.acme.io', entry, required, 'business_email')).toHaveProperty('results.0.match_status', 'not_found');
+			expect(resultsForEntry('jane@mail.acme.io', entry, { ...required, onNoMatch: 'error' }, 'business_email')).toHaveProperty('failure');
+		});
 	});
 
 	it('counts a match filtered out by the threshold as no match', () => {

@@ -10,6 +10,7 @@ export function settingsWith(overrides: Partial<EnrichSettings>): EnrichSettings
 		preview: false,
 		onNoMatch: 'emitItem',
 		returnMatches: 'all',
+		requireEmployerDomainMatch: false,
 		simplify: false,
 		includeInputFields: false,
 		batchSize: 25,

@@ -1,0 +1,68 @@
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
+
+import type { Sandbox } from '../sandbox/server';
+import { enrichRequests, runNode, useSandbox } from './runNode';
+
+// The employer check of email lookups through n8n's engine and real HTTP to the sandbox, whose
+// dataset has candidates at the email's company, elsewhere, with no employer, and look-alikes.
+
+const currentSandbox = useSandbox({ rateLimit: null });
+let sandbox: Sandbox;
+beforeEach(() => {
+	sandbox = currentSandbox();
+});
+
+const EMAILS = [
+	'jane.doe@mail.acme.io',
+	'elsewhere.jane.doe@acme.io',
+	'unemployed.sam.lee@acme.io',
+	'lookalike.jane.doe@acme.co.uk',
+	'mixed.jane.doe@acme.io',
+];
+
+const emailRun = async (options: INodeParameters = {}, fields = ['basic_profile']) =>
+	await runNode(sandbox, {
+		items: EMAILS.map((email) => ({ email })),
+		parameters: { identifierType: 'businessEmail', businessEmail: '={{ $json.email }}', fields, options },
+	});
+const flagOf = (json: IDataObject) => (json.verification as { email_domain_matches_employer: boolean | null } | undefined)?.email_domain_matches_employer;
+
+describe('the employer check', () => {
+	it("flags every match by its current employers' domains, and outputs only the chosen fields", async () => {
+		const run = await emailRun();
+		expect(enrichRequests(sandbox)[0].body).toHaveProperty('fields', ['basic_profile', 'experience.employment_details.current.company_website_domain']);
+		expect(run.outputs[0].map((item) => [item.json.matched_on, item.json.confidence_score, flagOf(item.json)])).toEqual([
+			['jane.doe@mail.acme.io', 0.85, true],
+			['elsewhere.jane.doe@acme.io', 0.89, false],
+			['unemployed.sam.lee@acme.io', 0.97, null],
+			['lookalike.jane.doe@acme.co.uk', 0.85, false],
+			['mixed.jane.doe@acme.io', 0.93, false],
+			['mixed.jane.doe@acme.io', 0.71, true],
+			['mixed.jane.doe@acme.io', 0.48, null],
+		]);
+		for (const item of run.outputs[0]) expect(Object.keys(item.json.person_data as object).sort()).toEqual(['basic_profile', 'crustdata_person_id']);
+	});
+
+	it('reads the domains from Experience when it is chosen, and asks for nothing more', async () => {
+		const run = await emailRun({}, ['basic_profile', 'experience']);
+		expect(enrichRequests(sandbox)[0].body).toHaveProperty('fields', ['basic_profile', 'experience']);
+		expect(run.outputs[0].map((item) => flagOf(item.json))).toEqual([true, false, null, false, false, true, null]);
+		expect(run.outputs[0][0].json.person_data).toHaveProperty('experience.employment_details.current.0.company_website_domain', 'acme.io');
+	});
+
+	it('keeps only candidates at the employer with the option on, before Best Match Only, and makes the rest no-matches', async () => {
+		const run = await emailRun({ requireEmployerDomainMatch: true, returnMatches: 'best' });
+		expect(run.outputs[0].map((item) => [item.json.matched_on, item.json.match_status, item.json.confidence_score])).toEqual([
+			['jane.doe@mail.acme.io', 'matched', 0.85],
+			['elsewhere.jane.doe@acme.io', 'not_found', null],
+			['unemployed.sam.lee@acme.io', 'not_found', null],
+			['lookalike.jane.doe@acme.co.uk', 'not_found', null],
+			['mixed.jane.doe@acme.io', 'matched', 0.71],
+		]);
+	});
+
+	it('lets On No Match decide for an input left with no candidate', async () => {
+		const run = await emailRun({ requireEmployerDomainMatch: true, onNoMatch: 'skip' });
+		expect(run.outputs[0].map((item) => item.json.matched_on)).toEqual(['jane.doe@mail.acme.io', 'mixed.jane.doe@acme.io']);
+	});
+});
