@@ -242,7 +242,7 @@ export const nodeProperties: INodeProperties[] = [
 				type: 'boolean',
 				default: false,
 				description:
-					"Whether business email lookups keep only candidates whose current employer's website domain is the email's domain, e.g. jane@mail.acme.com and acme.com. Costs nothing extra.",
+					"Whether business email lookups keep only candidates who work now at the email's company: their employer's website domain is the email's (jane@mail.acme.com and acme.com match). The others are dropped; an email left with none is a no-match (see On No Match). Costs nothing extra.",
 			},
 			{
 				displayName: 'Return Matches',

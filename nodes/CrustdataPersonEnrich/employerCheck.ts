@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { within } from './fieldPaths';
-import { isRecord, type EnrichSettings } from './types';
+import { isRecord, type EnrichSettings, type ItemFailure } from './types';
 
 /**
  * The employer check of email lookups: whether the email's domain is the domain of a company the
@@ -41,30 +41,58 @@ export function registrableDomain(domainOrUrl: string): string {
 	return labels.slice(multiLabel ? -3 : -2).join('.');
 }
 
-/** The domains of the person's current employers, as given; none when no current employer is known. */
-function currentEmployerDomains(personData: IDataObject | null | undefined): string[] {
+/** The domain of each of the person's current employers, undefined where it is not known. */
+function currentEmployerDomains(personData: IDataObject | null | undefined): Array<string | undefined> {
 	const experience = isRecord(personData?.experience) ? personData.experience : undefined;
 	const details = isRecord(experience?.employment_details) ? experience.employment_details : undefined;
 	const current = Array.isArray(details?.current) ? details.current : [];
-	return current.flatMap((job) => {
+	return current.map((job) => {
 		const domain = isRecord(job) ? job.company_website_domain : undefined;
-		return typeof domain === 'string' && domain.trim() !== '' ? [domain] : [];
+		return typeof domain === 'string' && domain.trim() !== '' ? domain : undefined;
 	});
 }
 
 /**
- * `true` when the email's registrable domain is a current employer's, `false` when the current
- * employers have other domains, `null` when none is known.
+ * `true` when the email's registrable domain is a current employer's, `false` when every current
+ * employer has another domain, `null` when that is not known (no current employer, or one
+ * without a domain, which may be the email's).
  */
 export function emailDomainMatchesEmployer(email: string, personData: IDataObject | null | undefined): boolean | null {
 	const domains = currentEmployerDomains(personData);
-	if (domains.length === 0) return null;
 	const emailDomain = registrableDomain(email.slice(email.lastIndexOf('@') + 1));
-	return domains.some((domain) => registrableDomain(domain) === emailDomain);
+	if (domains.some((domain) => domain !== undefined && registrableDomain(domain) === emailDomain)) return true;
+	return domains.length > 0 && domains.every((domain) => domain !== undefined) ? false : null;
 }
 
-/** What the check needs from the profile that the user's fields do not already ask for. */
+/**
+ * What the check needs from the profile that the user's fields do not already ask for. A
+ * preview returns basic fields only, and an account may be denied Experience: then it asks for
+ * nothing, and the check finds no domain.
+ */
 export function fieldsTheEmployerCheckNeeds(settings: EnrichSettings): string[] {
-	const needed = settings.identifierType === 'businessEmail' && !settings.fields.some((field) => within(EMPLOYER_DOMAIN_PATH, field));
+	const needed =
+		settings.identifierType === 'businessEmail' &&
+		!settings.preview &&
+		!settings.employerDomainsDenied &&
+		!settings.fields.some((field) => within(EMPLOYER_DOMAIN_PATH, field));
 	return needed ? [EMPLOYER_DOMAIN_PATH] : [];
+}
+
+const EMPLOYER_DOMAINS_DENIED: ItemFailure = {
+	source: 'api',
+	message: "Require Employer Domain Match needs the employers' domains (Experience), which your Crustdata plan does not include",
+	description: 'Turn off Require Employer Domain Match, or ask Crustdata to enable Experience for your account',
+};
+
+/**
+ * The settings the run sends with, once the account's denied fields are known: without asking
+ * for the employers' domains when the account is denied them, or a refusal when the run needs them.
+ */
+export function employerCheckOnAccount(
+	settings: EnrichSettings,
+	disabledFields: string[],
+): { settings: EnrichSettings } | { refusal: ItemFailure } {
+	const denied = fieldsTheEmployerCheckNeeds(settings).some((field) => disabledFields.some((listed) => within(field, listed)));
+	if (!denied) return { settings };
+	return settings.requireEmployerDomainMatch ? { refusal: EMPLOYER_DOMAINS_DENIED } : { settings: { ...settings, employerDomainsDenied: true } };
 }

@@ -1,5 +1,6 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
+import { employerCheckOnAccount } from './employerCheck';
 import { askAccount, judgeAccount, sharedLimit, type AccountReading, type AccountVerdict } from './accountLimits';
 import {
 	classifyContactAnswer,
@@ -37,18 +38,21 @@ export interface EnrichmentRun {
 export async function runEnrichment(
 	context: IExecuteFunctions,
 	batches: string[][],
-	settings: EnrichSettings,
+	requested: EnrichSettings,
 	matchType: string,
 	options: RunOptions,
 ): Promise<EnrichmentRun> {
 	if (batches.length === 0) return { profiles: nothingSent(batches) };
-	const client = await openCrustdataClient(context, settings.pacing.timeoutMs);
-	const { contact } = settings;
+	const client = await openCrustdataClient(context, requested.pacing.timeoutMs);
+	const { contact } = requested;
 	const [profileReading, contactReading] = await Promise.all([
-		askAccount(client, ENDPOINT[settings.operation], settings),
-		contact ? askAccount(client, CONTACT_ENRICH_PATH, settings) : undefined,
+		askAccount(client, ENDPOINT[requested.operation], requested),
+		contact ? askAccount(client, CONTACT_ENRICH_PATH, requested) : undefined,
 	]);
-	const account = judgeAccount(profileReading, settings);
+	const employerCheck = employerCheckOnAccount(requested, 'access' in profileReading ? profileReading.access.disabledFields : []);
+	const settings = 'settings' in employerCheck ? employerCheck.settings : requested;
+	const judged = judgeAccount(profileReading, settings);
+	const account = 'refusal' in employerCheck ? { ...judged, refusal: judged.refusal ?? employerCheck.refusal } : judged;
 	if (!contact || !contactReading) {
 		const profiles = account.refusal
 			? nothingSent(batches, account.refusal)

@@ -14,21 +14,25 @@ const isEmptyRecord = (value: unknown) => isRecord(value) && Object.keys(value).
 
 /**
  * `data` without the value at `path` (in every element of a list on the way, as a path into a
- * list names a field of each), and without the objects and lists that held only it: a field
- * the node asked for itself leaves no trace in what the user gets.
+ * list names a field of each), and without the objects and lists that held only it, unless a
+ * `kept` field lies under them: a field the node asked for itself leaves no trace in what the
+ * user gets.
  */
-export function withoutPath(data: IDataObject, path: string): IDataObject {
+export function withoutPath(data: IDataObject, path: string, kept: string[] = [], prefix = ''): IDataObject {
 	const [key, ...rest] = path.split('.');
 	if (!(key in data)) return data;
+	const here = prefix ? `${prefix}.${key}` : key;
 	const { [key]: value, ...others } = data;
 	if (rest.length === 0) return others;
-	const inner = (element: unknown) => (isRecord(element) ? withoutPath(element, rest.join('.')) : element);
+	// A level that a kept field lies under stays, empty or not: the user asked for it.
+	const keptHere = kept.some((field) => within(field, here));
+	const inner = (element: unknown) => (isRecord(element) ? withoutPath(element, rest.join('.'), kept, here) : element);
 	if (Array.isArray(value)) {
 		const elements = value.map(inner);
 		// An empty list on the way held nothing but the field either.
-		return elements.every(isEmptyRecord) ? others : { ...others, [key]: elements };
+		return !keptHere && elements.every(isEmptyRecord) ? others : { ...others, [key]: elements };
 	}
 	if (!isRecord(value)) return data;
-	const remaining = withoutPath(value, rest.join('.'));
-	return isEmptyRecord(remaining) ? others : { ...others, [key]: remaining };
+	const remaining = inner(value) as IDataObject;
+	return !keptHere && isEmptyRecord(remaining) ? others : { ...others, [key]: remaining };
 }

@@ -162,7 +162,9 @@ export function withoutFieldsTheNodeAskedFor(outcomes: InputOutcome[], settings:
 			? {
 					...outcome,
 					results: outcome.results.map((result) =>
-						isRecord(result.person_data) ? { ...result, person_data: paths.reduce(withoutPath, result.person_data) } : result,
+						isRecord(result.person_data)
+							? { ...result, person_data: paths.reduce((data, path) => withoutPath(data, path, settings.fields), result.person_data) }
+							: result,
 					),
 				}
 			: outcome,

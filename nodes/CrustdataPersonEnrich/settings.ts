@@ -114,6 +114,12 @@ export function readSettings(context: IExecuteFunctions): EnrichSettings {
 		});
 	}
 
+	if (options.preview && options.requireEmployerDomainMatch && identifierType === 'businessEmail') {
+		throw new NodeOperationError(node, "Require Employer Domain Match can't be used with Preview", {
+			description: "A preview returns basic fields only, without the employers' domains: turn off one of the two options",
+		});
+	}
+
 	return {
 		operation,
 		identifierType,

@@ -72,6 +72,8 @@ export interface EnrichSettings {
 	returnMatches: ReturnMatches;
 	/** Email lookups: keep only candidates whose current employer's domain is the email's. */
 	requireEmployerDomainMatch: boolean;
+	/** Set when the account may not read the employers' domains: the employer check has none to read. */
+	employerDomainsDenied?: boolean;
 	/** Add a flat `person` beside `person_data`. */
 	simplify: boolean;
 	/** Keep the input item's fields in every output item. */

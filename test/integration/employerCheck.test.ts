@@ -61,6 +61,42 @@ describe('the employer check', () => {
 		]);
 	});
 
+	it("flags null and asks for no employers' domains on an account denied Experience", async () => {
+		sandbox.configure({ gatedSections: ['certifications', 'honors', 'experience'] });
+		const run = await emailRun();
+		expect(run.status).toBe('success');
+		expect(enrichRequests(sandbox)[0].body).toHaveProperty('fields', ['basic_profile']);
+		expect(run.outputs[0].every((item) => flagOf(item.json) === null)).toBe(true);
+	});
+
+	it('refuses the option before spending on an account denied Experience', async () => {
+		sandbox.configure({ gatedSections: ['certifications', 'honors', 'experience'] });
+		const run = await emailRun({ requireEmployerDomainMatch: true });
+		expect(run.error?.message).toMatch(/^Require Employer Domain Match needs the employers' domains/);
+		expect(enrichRequests(sandbox)).toEqual([]);
+	});
+
+	it('asks for contact data of the kept candidates only', async () => {
+		sandbox.configure({ apiGeneration: 2 });
+		const run = await runNode(sandbox, {
+			items: [{ email: 'mixed.jane.doe@acme.io' }],
+			parameters: {
+				identifierType: 'businessEmail',
+				businessEmail: '={{ $json.email }}',
+				fields: ['basic_profile', 'contact'],
+				options: { requireEmployerDomainMatch: true },
+			},
+		});
+		expect(run.outputs[0].map((item) => item.json.confidence_score)).toEqual([0.71]);
+		const asked = enrichRequests(sandbox).filter((request) => request.path === '/person/contact/enrich');
+		expect(asked.map((request) => (request.body as IDataObject).professional_network_profile_urls)).toEqual([[expect.any(String)]]);
+	});
+
+	it("gives Simplify no employer the user did not ask for", async () => {
+		const run = await emailRun({ simplify: true });
+		expect(run.outputs[0][0].json.person).toMatchObject({ current_company: null, current_company_domain: null });
+	});
+
 	it('lets On No Match decide for an input left with no candidate', async () => {
 		const run = await emailRun({ requireEmployerDomainMatch: true, onNoMatch: 'skip' });
 		expect(run.outputs[0].map((item) => item.json.matched_on)).toEqual(['jane.doe@mail.acme.io', 'mixed.jane.doe@acme.io']);

@@ -1,6 +1,11 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { emailDomainMatchesEmployer, fieldsTheEmployerCheckNeeds, registrableDomain } from '../../nodes/CrustdataPersonEnrich/employerCheck';
+import {
+	emailDomainMatchesEmployer,
+	employerCheckOnAccount,
+	fieldsTheEmployerCheckNeeds,
+	registrableDomain,
+} from '../../nodes/CrustdataPersonEnrich/employerCheck';
 import { settingsWith } from './settingsFixture';
 
 describe('registrableDomain', () => {
@@ -43,6 +48,9 @@ describe('emailDomainMatchesEmployer', () => {
 		expect(emailDomainMatchesEmployer('jane@acme.com', workingAt('', null))).toBeNull();
 		expect(emailDomainMatchesEmployer('jane@acme.com', { basic_profile: { name: 'Jane' } })).toBeNull();
 		expect(emailDomainMatchesEmployer('jane@acme.com', null)).toBeNull();
+		// An employer without a domain may be the email's.
+		expect(emailDomainMatchesEmployer('jane@acme.com', workingAt('', 'side.io'))).toBeNull();
+		expect(emailDomainMatchesEmployer('jane@acme.com', workingAt('', 'acme.com'))).toBe(true);
 	});
 });
 
@@ -53,5 +61,20 @@ describe('fieldsTheEmployerCheckNeeds', () => {
 		]);
 		expect(fieldsTheEmployerCheckNeeds(settingsWith({ identifierType: 'businessEmail', fields: ['experience'] }))).toEqual([]);
 		expect(fieldsTheEmployerCheckNeeds(settingsWith({}))).toEqual([]);
+		expect(fieldsTheEmployerCheckNeeds(settingsWith({ identifierType: 'businessEmail', preview: true }))).toEqual([]);
+	});
+});
+
+describe('employerCheckOnAccount', () => {
+	const byEmail = settingsWith({ identifierType: 'businessEmail' });
+
+	it("asks for nothing the account is denied, and refuses a run that needs the employers' domains", () => {
+		expect(employerCheckOnAccount(byEmail, ['certifications'])).toEqual({ settings: byEmail });
+		const denied = employerCheckOnAccount(byEmail, ['experience']);
+		expect(denied).toEqual({ settings: { ...byEmail, employerDomainsDenied: true } });
+		expect('settings' in denied && fieldsTheEmployerCheckNeeds(denied.settings)).toEqual([]);
+		expect(employerCheckOnAccount({ ...byEmail, requireEmployerDomainMatch: true }, ['experience.employment_details'])).toEqual({
+			refusal: expect.objectContaining({ message: expect.stringMatching(/^Require Employer Domain Match needs the employers' domains/) }),
+		});
 	});
 });

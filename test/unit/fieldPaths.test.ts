@@ -33,6 +33,13 @@ describe('withoutPath', () => {
 		expect(withoutPath(jobs(), path)).toEqual({ experience: { employment_details: { past: [] } } });
 	});
 
+	it('keeps every level a kept field lies under, even when only an empty list is left', () => {
+		const path = 'experience.employment_details.current.company_website_domain';
+		const unemployed = { experience: { employment_details: { current: [] } } };
+		expect(withoutPath(unemployed, path, ['experience.employment_details.current.title'])).toEqual(unemployed);
+		expect(withoutPath(unemployed, path, ['basic_profile'])).toEqual({});
+	});
+
 	it('leaves data without the path as it is', () => {
 		const data = { basic_profile: { name: 'A' } };
 		expect(withoutPath(data, 'social_handles.professional_network_identifier.profile_url')).toBe(data);

@@ -155,6 +155,14 @@ describe('resultsForEntry', () => {
 			expect(kept).toHaveProperty('results.length', 1);
 		});
 
+		it('fails an input left with no candidate at the employer, for a node that stops early', () => {
+			const required = { ...byEmail, requireEmployerDomainMatch: true, onNoMatch: 'error' as const };
+			expect(failsInput(entry, required)).toBe(false);
+			const elsewhere: ApiEntry = { matched_on: 'jane@acme.io', matches: [at('globex.com', 93)] };
+			expect(failsInput(elsewhere, required)).toBe(true);
+			expect(failsInput(elsewhere, { ...required, requireEmployerDomainMatch: false })).toBe(false);
+		});
+
 		it('drops them before the similarity threshold, and makes an input left with none a no-match', () => {
 			const required = { ...byEmail, requireEmployerDomainMatch: true, minSimilarityScore: 0.8 };
 			expect(resultsForEntry('jane@mail.acme.io', entry, required, 'business_email')).toHaveProperty('results.0.match_status', 'not_found');

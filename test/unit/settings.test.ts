@@ -121,6 +121,16 @@ describe('readSettings with Contact', () => {
 		expect(() => readSettings(withContact([]))).toThrow('Contact is selected without any contact fields');
 	});
 
+	it("refuses Require Employer Domain Match in a preview, which returns no employers' domains", () => {
+		const context = contextWith({
+			operation: 'enrich',
+			identifierType: 'businessEmail',
+			fields: ['basic_profile'],
+			options: { preview: true, requireEmployerDomainMatch: true },
+		});
+		expect(() => readSettings(context)).toThrow("Require Employer Domain Match can't be used with Preview");
+	});
+
 	it('fetches no contact data in a preview, which is free', () => {
 		const preview = contextWith({ operation: 'enrich', fields: ['basic_profile', 'contact'], options: { preview: true } });
 		expect(readSettings(preview)).toMatchObject({ fields: ['basic_profile'], contact: undefined });
