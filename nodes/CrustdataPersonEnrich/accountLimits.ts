@@ -2,7 +2,7 @@ import type { NodeExecutionHint } from 'n8n-workflow';
 
 import { CANCELLED, connectionProblem, fieldsDenied, KEY_REJECTED, type HttpAnswer } from './answerPolicy';
 import { OPERATION_NAME } from './description';
-import { within } from './fieldPaths';
+import { deniedFields } from './fieldPaths';
 import { ENDPOINT } from './requestPlanning';
 import type { CrustdataClient } from './transport';
 import { isRecord, type EnrichSettings, type ItemFailure, type Operation, type RateLimit } from './types';
@@ -82,20 +82,6 @@ export function readEndpointAccess(answer: HttpAnswer, path: string): AccountRea
 			disabledFields: strings(fields.disabled),
 		},
 	};
-}
-
-/**
- * The requested fields the account is denied; a denied section denies every path inside it. A
- * whole section whose listing denies only a path inside it is let through: the account may just
- * leave that part out, and if Crustdata refuses instead, its 403 stops the run at the first request.
- */
-export function deniedFields(requested: string[], disabled: string[]): string[] {
-	return requested.filter((field) => disabled.some((listed) => within(field, listed)));
-}
-
-/** Whether the account's listing gives it `field`: the field itself, a section holding it, or paths inside it. */
-export function listsField(enabled: string[], field: string): boolean {
-	return enabled.some((listed) => within(field, listed) || within(listed, field));
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { classifyAnswer, type Classified, type HttpAnswer } from './answerPolicy';
-import { within, withoutPath } from './fieldPaths';
+import { asksFor, withoutPath } from './fieldPaths';
 import { normaliseProfileUrl, profileRequestFields } from './requestPlanning';
 import type { InputOutcome } from './resultMapping';
 import { BatchFeed, type EndpointPass } from './sendLoop';
@@ -54,7 +54,7 @@ export const NO_CONTACT_DATA: ItemFailure = {
 export function fieldsTheContactPassNeeds(settings: EnrichSettings, carriesTiers = false): string[] {
 	const needed = profileRequestFields(settings).length === 0 && !carriesTiers ? [LEAST_PROFILE] : [];
 	// A lookup by email learns the profile URL the contact endpoint needs from the match itself.
-	if (settings.identifierType === 'businessEmail' && !settings.fields.some((field) => within(PROFILE_URL_PATH, field))) {
+	if (settings.identifierType === 'businessEmail' && !asksFor(settings.fields, PROFILE_URL_PATH)) {
 		needed.push(PROFILE_URL_PATH);
 	}
 	return needed;

@@ -1,6 +1,6 @@
 import type { IDataObject, NodeExecutionHint } from 'n8n-workflow';
 
-import { deniedFields, listsField, resolveRateLimit, unreadableHint, type AccountReading } from './accountLimits';
+import { resolveRateLimit, unreadableHint, type AccountReading } from './accountLimits';
 import { classifyAnswer, errorMessage, errorMetadata, type Classified, type HttpAnswer } from './answerPolicy';
 import {
 	CONTACT_ENRICH_PATH,
@@ -12,9 +12,9 @@ import {
 	type ContactBatches,
 	type ContactRunSettings,
 } from './contactPass';
-import { within } from './fieldPaths';
+import { deniedFields, listsField, within } from './fieldPaths';
 import { buildRequestBody, normaliserFor, profileRequestFields } from './requestPlanning';
-import { matchedPeople } from './resultMapping';
+import { answerKey, matchedPeople } from './resultMapping';
 import { CONTACT_SECTION, type ApiEntry, type ContactSettings, type ItemFailure, type RateLimit } from './types';
 
 /**
@@ -187,8 +187,7 @@ export class ContactRouting {
 		const { settings } = this;
 		const normalise = normaliserFor(settings.identifierType);
 		for (const entry of entries) {
-			const normalised = normalise(entry.matched_on);
-			const identifier = 'identifier' in normalised ? normalised.identifier : entry.matched_on;
+			const identifier = answerKey(entry, normalise);
 			for (const match of matchedPeople(entry, settings)) {
 				if (hasContact(match.person_data, settings.contact)) continue;
 				const key = contactKey(identifier, match.person_data, settings.identifierType);

@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { within } from './fieldPaths';
+import { asksFor, deniedFields } from './fieldPaths';
 import { isRecord, type EnrichSettings, type ItemFailure } from './types';
 
 /**
@@ -74,7 +74,7 @@ export function fieldsTheEmployerCheckNeeds(settings: EnrichSettings): string[] 
 		settings.identifierType === 'businessEmail' &&
 		!settings.preview &&
 		!settings.employerDomainsDenied &&
-		!settings.fields.some((field) => within(EMPLOYER_DOMAIN_PATH, field));
+		!asksFor(settings.fields, EMPLOYER_DOMAIN_PATH);
 	return needed ? [EMPLOYER_DOMAIN_PATH] : [];
 }
 
@@ -92,7 +92,6 @@ export function employerCheckOnAccount(
 	settings: EnrichSettings,
 	disabledFields: string[],
 ): { settings: EnrichSettings } | { refusal: ItemFailure } {
-	const denied = fieldsTheEmployerCheckNeeds(settings).some((field) => disabledFields.some((listed) => within(field, listed)));
-	if (!denied) return { settings };
+	if (deniedFields(fieldsTheEmployerCheckNeeds(settings), disabledFields).length === 0) return { settings };
 	return settings.requireEmployerDomainMatch ? { refusal: EMPLOYER_DOMAINS_DENIED } : { settings: { ...settings, employerDomainsDenied: true } };
 }

@@ -10,6 +10,23 @@ import { isRecord } from './types';
 /** Whether `field` is `section` or a path inside it. */
 export const within = (field: string, section: string) => field === section || field.startsWith(`${section}.`);
 
+/**
+ * The requested fields the account is denied; a denied section denies every path inside it. A
+ * whole section whose listing denies only a path inside it is let through: the account may just
+ * leave that part out, and if Crustdata refuses instead, its 403 stops the run at the first request.
+ */
+export function deniedFields(requested: string[], disabled: string[]): string[] {
+	return requested.filter((field) => disabled.some((listed) => within(field, listed)));
+}
+
+/** Whether the account's listing gives it `field`: the field itself, a section holding it, or paths inside it. */
+export function listsField(enabled: string[], field: string): boolean {
+	return enabled.some((listed) => within(field, listed) || within(listed, field));
+}
+
+/** Whether `fields` already ask for `path`: it is one of them or lies inside one. */
+export const asksFor = (fields: string[], path: string) => fields.some((field) => within(path, field));
+
 const isEmptyRecord = (value: unknown) => isRecord(value) && Object.keys(value).length === 0;
 
 /**

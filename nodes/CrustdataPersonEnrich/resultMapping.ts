@@ -27,19 +27,23 @@ export type InputOutcome =
 	| { itemIndex: number; identifier: string; results: IDataObject[] }
 	| { itemIndex: number; identifier: string; failure: ItemFailure };
 
+type Normalise = (raw: unknown) => { identifier: string } | object;
+
 /**
- * Answers keyed by the identifier they belong to. `matched_on` echoes what was sent, but it
- * is normalised again so a cosmetic difference (a trailing slash, letter case) cannot lose a
- * result; position in the array is never used.
+ * The identifier an answer belongs to. `matched_on` echoes what was sent, but it is normalised
+ * again so a cosmetic difference (a trailing slash, letter case) cannot lose a result; position
+ * in the array is never used.
  */
-export function indexAnswers(
-	entries: ApiEntry[],
-	normalise: (raw: unknown) => { identifier: string } | object,
-): Map<string, ApiEntry> {
+export function answerKey(entry: ApiEntry, normalise: Normalise): string {
+	const normalised = normalise(entry.matched_on);
+	return 'identifier' in normalised ? normalised.identifier : entry.matched_on;
+}
+
+/** Answers keyed by the identifier they belong to. */
+export function indexAnswers(entries: ApiEntry[], normalise: Normalise): Map<string, ApiEntry> {
 	const byIdentifier = new Map<string, ApiEntry>();
 	for (const entry of entries) {
-		const normalised = normalise(entry.matched_on);
-		const key = 'identifier' in normalised ? normalised.identifier : entry.matched_on;
+		const key = answerKey(entry, normalise);
 		const earlier = byIdentifier.get(key);
 		// An identifier answered twice (a resent request) keeps the answer that has matches.
 		if (!earlier || (earlier.matches?.length ?? 0) < (entry.matches?.length ?? 0)) {
@@ -157,33 +161,24 @@ export function joinResults(
 export function withoutFieldsTheNodeAskedFor(outcomes: InputOutcome[], settings: EnrichSettings): InputOutcome[] {
 	const paths = [...fieldsTheEmployerCheckNeeds(settings), ...(settings.contact ? fieldsTheContactPassNeeds(settings) : [])];
 	if (paths.length === 0) return outcomes;
-	return outcomes.map((outcome) =>
-		'results' in outcome
-			? {
-					...outcome,
-					results: outcome.results.map((result) =>
-						isRecord(result.person_data)
-							? { ...result, person_data: paths.reduce((data, path) => withoutPath(data, path, settings.fields), result.person_data) }
-							: result,
-					),
-				}
-			: outcome,
+	return mapResults(outcomes, (result) =>
+		isRecord(result.person_data)
+			? { ...result, person_data: paths.reduce((data, path) => withoutPath(data, path, settings.fields), result.person_data) }
+			: result,
 	);
 }
 
 /** Simplify: a flat `person` beside each result's `person_data`, once the contact data is in. */
 export function addSimplePerson(outcomes: InputOutcome[]): InputOutcome[] {
-	return outcomes.map((outcome) =>
-		'results' in outcome
-			? {
-					...outcome,
-					results: outcome.results.map((result) => ({
-						...result,
-						person: isRecord(result.person_data) ? simplifyPerson(result.person_data) : null,
-					})),
-				}
-			: outcome,
-	);
+	return mapResults(outcomes, (result) => ({
+		...result,
+		person: isRecord(result.person_data) ? simplifyPerson(result.person_data) : null,
+	}));
+}
+
+/** Every result of the outcomes that have results, changed by `change`; failures stay as they are. */
+function mapResults(outcomes: InputOutcome[], change: (result: IDataObject) => IDataObject): InputOutcome[] {
+	return outcomes.map((outcome) => ('results' in outcome ? { ...outcome, results: outcome.results.map(change) } : outcome));
 }
 
 export function toNodeError(node: INode, failure: ItemFailure, itemIndex: number) {

@@ -1,13 +1,12 @@
 import {
 	askAccount,
-	deniedFields,
 	judgeAccount,
-	listsField,
 	readEndpointAccess,
 	resolveRateLimit,
 	sharedLimit,
 	type EndpointAccess,
 } from '../../nodes/CrustdataPersonEnrich/accountLimits';
+import { deniedFields, listsField } from '../../nodes/CrustdataPersonEnrich/fieldPaths';
 import type { CrustdataClient } from '../../nodes/CrustdataPersonEnrich/transport';
 import { settingsWith } from './settingsFixture';
 import { answer, error } from './transportFixtures';
