@@ -3,6 +3,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { addContactData } from './contactPass';
 import { nodeProperties } from './description';
+import { dryRun } from './dryRun';
 import { runEnrichment } from './enrichmentRun';
 import { MATCH_TYPE, normaliserFor, planRequests } from './requestPlanning';
 import {
@@ -43,11 +44,9 @@ export class CrustdataPersonEnrich implements INodeType {
 		const settings = readSettings(this);
 		const matchType = MATCH_TYPE[settings.identifierType];
 
-		const plan = planRequests(
-			items.map((_, itemIndex) => readIdentifier(this, settings, itemIndex)),
-			settings.identifierType,
-			settings.batchSize,
-		);
+		const identifiers = items.map((_, itemIndex) => readIdentifier(this, settings, itemIndex));
+		const plan = planRequests(identifiers, settings.identifierType, settings.batchSize);
+		if (settings.dryRun) return [await dryRun(this, plan, identifiers, settings)];
 		if (!continueOnFail) throwOnRejectedInput(plan.inputs, node);
 
 		const run = await runEnrichment(this, plan.batches, settings, matchType, {
@@ -62,7 +61,7 @@ export class CrustdataPersonEnrich implements INodeType {
 
 		const inputFields = settings.includeInputFields ? (itemIndex: number) => items[itemIndex].json : undefined;
 		const output = toOutputItems(outcomes, node, continueOnFail, inputFields);
-		this.addExecutionHints(...summariseRun(plan, outcomes, run));
+		this.addExecutionHints(...summariseRun(plan, outcomes, run, settings));
 		return [output];
 	}
 }

@@ -19,7 +19,7 @@ const ACCOUNT_ENDPOINTS_PATH = '/account/endpoints';
 const DEFAULT_REQUESTS_PER_MINUTE = 15;
 
 /** A free, small GET: when it is slow, the run should not wait long to go ahead without it. */
-const DISCOVERY_TIMEOUT_MS = 10_000;
+export const DISCOVERY_TIMEOUT_MS = 10_000;
 
 export interface EndpointAccess {
 	path: string;

@@ -92,11 +92,13 @@ export class ContactBatches {
 
 	constructor(private readonly batchSize: number) {}
 
-	add(profileUrl: string): void {
-		if (this.asked.has(profileUrl)) return;
+	/** Adds a profile to ask about; false when it was already added. */
+	add(profileUrl: string): boolean {
+		if (this.asked.has(profileUrl)) return false;
 		this.asked.add(profileUrl);
 		this.pending.push(profileUrl);
 		if (this.pending.length >= this.batchSize) this.flush();
+		return true;
 	}
 
 	/** The profile pass is over: the last batch goes out however full it is. */

@@ -181,19 +181,21 @@ export class ContactRouting {
 		return classified;
 	}
 
-	/** Hands the matched profiles without contact data to the contact pass. */
-	onAnswered(entries: ApiEntry[]): void {
-		if (this.source !== 'contactEndpoint') return;
+	/** Hands the matched profiles without contact data to the contact pass; returns how many it handed on. */
+	onAnswered(entries: ApiEntry[]): number {
+		if (this.source !== 'contactEndpoint') return 0;
 		const { settings } = this;
 		const normalise = normaliserFor(settings.identifierType);
+		let handedOn = 0;
 		for (const entry of entries) {
 			const identifier = answerKey(entry, normalise);
 			for (const match of matchedPeople(entry, settings)) {
 				if (hasContact(match.person_data, settings.contact)) continue;
 				const key = contactKey(identifier, match.person_data, settings.identifierType);
-				if (key !== undefined) this.contactBatches.add(key);
+				if (key !== undefined && this.contactBatches.add(key)) handedOn += 1;
 			}
 		}
+		return handedOn;
 	}
 
 	private move(why: 'refused' | 'dropped'): void {

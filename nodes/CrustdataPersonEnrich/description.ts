@@ -177,6 +177,14 @@ export const nodeProperties: INodeProperties[] = [
 				description: `How many requests may wait for an answer at once, up to ${MAX_IN_FLIGHT}. 0 sets it from the rate limit and how fast Crustdata answers. When credits run out, the other requests already waiting still complete and can be billed; 1 avoids that.`,
 			},
 			{
+				displayName: 'Dry Run',
+				name: 'dryRun',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to send nothing billable and output one item instead: how many lookups and requests the run would make, the most it could cost, the credits on the account and how long it would take. Route on it with an If node, then run for real.',
+			},
+			{
 				displayName: 'Extra Field Paths',
 				name: 'fieldPaths',
 				type: 'string',
@@ -191,6 +199,15 @@ export const nodeProperties: INodeProperties[] = [
 				default: false,
 				description:
 					"Whether to keep the input item's fields in each output item, e.g. a CRM ID. The node's own keys win when names clash.",
+			},
+			{
+				displayName: 'Max Credits',
+				name: 'maxCredits',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: 0,
+				description:
+					'The most credits this run may spend, counted from what Crustdata bills. Inputs it cannot afford are not sent and fail with a message that says so. 0 sets no cap.',
 			},
 			{
 				displayName: 'Max Requests Per Minute',

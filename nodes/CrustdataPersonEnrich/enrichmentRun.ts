@@ -1,6 +1,6 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { employerCheckOnAccount } from './employerCheck';
+import { askBalance } from './accountBalance';
 import { askAccount, judgeAccount, sharedLimit, type AccountReading, type AccountVerdict } from './accountLimits';
 import {
 	classifyContactAnswer,
@@ -11,19 +11,63 @@ import {
 	type ContactRunSettings,
 } from './contactPass';
 import { ContactRouting, judgeContact, type ContactVerdict } from './contactRoute';
+import { CreditCap } from './creditCap';
+import { employerCheckOnAccount } from './employerCheck';
 import { SlidingWindow } from './pacer';
-import { buildRequestBody, ENDPOINT, normaliseProfileUrl } from './requestPlanning';
+import { contactCredits, mostCredits, personCredits } from './prices';
+import { buildRequestBody, ENDPOINT, normaliseProfileUrl, requestSize } from './requestPlanning';
 import { indexAnswers } from './resultMapping';
 import { BatchFeed, nothingSent, sendPass, type EndpointPass, type RunOptions, type TransportResult } from './sendLoop';
 import { openCrustdataClient, type CrustdataClient } from './transport';
-import type { EnrichSettings } from './types';
+import type { EnrichSettings, ItemFailure } from './types';
 
 /**
- * One run against the account: ask what it may do (free), then send the profile pass and, where
- * the account serves contact data from its own endpoint, the contact pass beside it. Nothing
- * billable goes out on a run the account would refuse, and nothing at all when there is nothing
- * to send.
+ * One run against the account: ask what it may do and what it holds (free), then send the
+ * profile pass and, where the account serves contact data from its own endpoint, the contact
+ * pass beside it, both within the credit cap. Nothing billable goes out on a run the account
+ * would refuse, and nothing at all when there is nothing to send.
  */
+
+/** What the account says before anything billable is sent. */
+export interface AccountCheck {
+	client: CrustdataClient;
+	/** The run's settings, as the account lets the employer check read the employers' domains. */
+	settings: EnrichSettings;
+	account: AccountVerdict;
+	contactVerdict?: ContactVerdict;
+	/** The listings of the endpoints the run uses: the profile endpoint's, then the contact endpoint's. */
+	readings: AccountReading[];
+	/** The account's credits before the run, when Crustdata says. */
+	balance?: number;
+	/** Set when the run must send nothing billable: every input fails with it. */
+	refusal?: ItemFailure;
+}
+
+/** Asks the account about the endpoints the run would use and its balance, all at once and all free. */
+export async function checkAccount(context: IExecuteFunctions, requested: EnrichSettings): Promise<AccountCheck> {
+	const client = await openCrustdataClient(context, requested.pacing.timeoutMs);
+	const { contact } = requested;
+	const [profileReading, contactReading, balance] = await Promise.all([
+		askAccount(client, ENDPOINT[requested.operation], requested),
+		contact ? askAccount(client, CONTACT_ENRICH_PATH, requested) : undefined,
+		askBalance(client, requested.pacing.timeoutMs),
+	]);
+	const employerCheck = employerCheckOnAccount(requested, 'access' in profileReading ? profileReading.access.disabledFields : []);
+	const settings = 'settings' in employerCheck ? employerCheck.settings : requested;
+	const judged = judgeAccount(profileReading, settings);
+	const account = 'refusal' in employerCheck ? { ...judged, refusal: judged.refusal ?? employerCheck.refusal } : judged;
+	const contactVerdict =
+		contact && contactReading ? judgeContact(contact, profileReading, contactReading, settings.pacing.maxRequestsPerMinute) : undefined;
+	return {
+		client,
+		settings,
+		account,
+		contactVerdict,
+		readings: contactReading ? [profileReading, contactReading] : [profileReading],
+		balance,
+		refusal: account.refusal ?? contactVerdict?.refusal,
+	};
+}
 
 export interface EnrichmentRun {
 	profiles: TransportResult;
@@ -33,6 +77,9 @@ export interface EnrichmentRun {
 	contactVerdict?: ContactVerdict;
 	/** Why contact data moved to the contact endpoint during the run. */
 	contactMoved?: 'refused' | 'dropped';
+	/** The account's credits before the run, and the most the run could cost. */
+	balance?: number;
+	mostCredits?: number;
 }
 
 export async function runEnrichment(
@@ -43,35 +90,34 @@ export async function runEnrichment(
 	options: RunOptions,
 ): Promise<EnrichmentRun> {
 	if (batches.length === 0) return { profiles: nothingSent(batches) };
-	const client = await openCrustdataClient(context, requested.pacing.timeoutMs);
-	const { contact } = requested;
-	const [profileReading, contactReading] = await Promise.all([
-		askAccount(client, ENDPOINT[requested.operation], requested),
-		contact ? askAccount(client, CONTACT_ENRICH_PATH, requested) : undefined,
-	]);
-	const employerCheck = employerCheckOnAccount(requested, 'access' in profileReading ? profileReading.access.disabledFields : []);
-	const settings = 'settings' in employerCheck ? employerCheck.settings : requested;
-	const judged = judgeAccount(profileReading, settings);
-	const account = 'refusal' in employerCheck ? { ...judged, refusal: judged.refusal ?? employerCheck.refusal } : judged;
-	if (!contact || !contactReading) {
-		const profiles = account.refusal
-			? nothingSent(batches, account.refusal)
-			: await sendPass(client, profilePass(batches, settings, account, matchType), settings.pacing, options);
-		return { profiles, account };
+	const check = await checkAccount(context, requested);
+	const { client, settings, account, contactVerdict } = check;
+	const known = {
+		account,
+		contactVerdict,
+		balance: check.balance,
+		mostCredits: mostCredits(batches.flat().length, settings, contactVerdict?.source),
+	};
+	if (check.refusal) return { profiles: nothingSent(batches, check.refusal), ...known };
+	const cap = settings.maxCredits > 0 ? new CreditCap(settings.maxCredits) : undefined;
+	if (!settings.contact || !contactVerdict) {
+		const profiles = await sendPass(client, profilePass(batches, settings, account, matchType), settings.pacing, {
+			...options,
+			credits: cap && { cap, each: personCredits(settings) },
+		});
+		return { profiles, ...known };
 	}
-	const contactVerdict = judgeContact(contact, profileReading, contactReading, settings.pacing.maxRequestsPerMinute);
-	const refusal = account.refusal ?? contactVerdict.refusal;
-	if (refusal) return { profiles: nothingSent(batches, refusal), account, contactVerdict };
 	const sent = await sendWithContact(client, {
 		batches,
-		settings: { ...settings, contact },
+		settings: { ...settings, contact: settings.contact },
 		matchType,
 		options,
 		account,
 		contactVerdict,
-		readings: [profileReading, contactReading],
+		readings: check.readings,
+		cap,
 	});
-	return { ...sent, account, contactVerdict };
+	return { ...sent, ...known };
 }
 
 function profilePass(batches: string[][], settings: EnrichSettings, account: AccountVerdict, matchType: string): EndpointPass {
@@ -92,17 +138,22 @@ interface ContactRun {
 	account: AccountVerdict;
 	contactVerdict: ContactVerdict;
 	readings: AccountReading[];
+	cap?: CreditCap;
 }
 
 /**
  * The profile pass and the contact pass at once: each endpoint at its own limit, both under the
  * key's limit across endpoints, and the contact pass fed the matched profiles as they arrive.
+ * Under a credit cap, a profile request reserves its people's contact data too, and what it
+ * holds back for the people it found pays for their contact request: no profile is bought
+ * whose contact data the cap could not then afford.
  */
 async function sendWithContact(
 	client: CrustdataClient,
-	{ batches, settings, matchType, options, account, contactVerdict, readings }: ContactRun,
+	{ batches, settings, matchType, options, account, contactVerdict, readings, cap }: ContactRun,
 ): Promise<Pick<EnrichmentRun, 'profiles' | 'contact' | 'contactMoved'>> {
-	const contactBatches = new ContactBatches(settings.batchSize);
+	const contactEach = contactCredits(settings.contact);
+	const contactBatches = new ContactBatches(requestSize(settings.batchSize));
 	const routing = new ContactRouting(contactVerdict, settings, contactBatches);
 	const keyLimit = contactVerdict.source === 'profile' ? undefined : sharedLimit(settings.pacing.maxRequestsPerMinute, ...readings);
 	const shared = { runStop: {}, sharedWindow: keyLimit === undefined ? undefined : new SlidingWindow(keyLimit) };
@@ -115,13 +166,23 @@ async function sendWithContact(
 			...shared,
 			classify: (answer, identifiers) => routing.classify(answer, identifiers, matchType),
 			onAnswered: (entries) => routing.onAnswered(entries),
+			credits: cap && {
+				cap,
+				each: personCredits(settings, contactVerdict.source),
+				handedOnEach: contactVerdict.source === 'profile' ? 0 : contactEach,
+			},
 		},
 	).finally(() => contactBatches.close());
 	const contactRun = sendPass(
 		client,
 		contactEndpointPass(contactBatches.feed, settings.contact, contactVerdict.rateLimit),
 		settings.pacing,
-		{ ...shared, failFast: options.failFast, classify: classifyContactAnswer },
+		{
+			...shared,
+			failFast: options.failFast,
+			classify: classifyContactAnswer,
+			credits: cap && { cap, each: contactEach, fromEarmark: true },
+		},
 	);
 	// Both awaited together, so a cancelled run leaves neither pass's rejection unheard.
 	const [profiles, result] = await Promise.all([profileRun, contactRun]);

@@ -112,6 +112,9 @@ export function chunk<T>(values: T[], size: number): T[][] {
 	return chunks;
 }
 
+/** Identifiers per request: Batch Size, within what Crustdata takes, whatever an expression gave. */
+export const requestSize = (batchSize: number) => Math.min(Math.max(1, Math.floor(batchSize) || 1), MAX_BATCH_SIZE);
+
 /** Normalises every input's identifier, then sends each unique one once. */
 export function planRequests(
 	rawIdentifiers: unknown[],
@@ -126,8 +129,7 @@ export function planRequests(
 		unique.add(normalised.identifier);
 		return { itemIndex, identifier: normalised.identifier };
 	});
-	const size = Math.min(Math.max(1, Math.floor(batchSize)), MAX_BATCH_SIZE);
-	return { inputs, batches: chunk([...unique], size) };
+	return { inputs, batches: chunk([...unique], requestSize(batchSize)) };
 }
 
 export const IDENTIFIER_FIELD: Record<IdentifierType, string> = {

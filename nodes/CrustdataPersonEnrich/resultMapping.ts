@@ -1,10 +1,12 @@
 import type { IDataObject, INode, INodeExecutionData, NodeExecutionHint } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { balanceHint } from './accountBalance';
 import { CONTACT_ENRICH_PATH, fieldsTheContactPassNeeds } from './contactPass';
 import { emailDomainMatchesEmployer, fieldsTheEmployerCheckNeeds } from './employerCheck';
 import type { EnrichmentRun } from './enrichmentRun';
 import { withoutPath } from './fieldPaths';
+import { count, creditsText } from './quantities';
 import type { PlannedInput, RequestPlan } from './requestPlanning';
 import type { TransportStats } from './sendLoop';
 import { simplifyPerson } from './simplifyPerson';
@@ -28,6 +30,7 @@ export type InputOutcome =
 	| { itemIndex: number; identifier: string; failure: ItemFailure };
 
 type Normalise = (raw: unknown) => { identifier: string } | object;
+
 
 /**
  * The identifier an answer belongs to. `matched_on` echoes what was sent, but it is normalised
@@ -144,7 +147,7 @@ export function joinResults(
 	settings: EnrichSettings,
 	matchType: string,
 ): InputOutcome[] {
-	return inputs.map((input): InputOutcome => {
+	const outcomes = inputs.map((input): InputOutcome => {
 		const { itemIndex, identifier = '' } = input;
 		const failure = input.failure ?? failures.get(identifier);
 		if (failure) return { itemIndex, identifier, failure };
@@ -152,6 +155,24 @@ export function joinResults(
 		if (!entry) return { itemIndex, identifier, failure: NO_ANSWER };
 		return { itemIndex, identifier, ...resultsForEntry(identifier, entry, settings, matchType) };
 	});
+	return withInputsLeftCounted(outcomes);
+}
+
+/** Inputs the credit cap left unsent. */
+const leftByCap = (outcomes: InputOutcome[]) => outcomes.filter((outcome) => 'failure' in outcome && outcome.failure.overCap).length;
+
+/** The credit cap's failures say how many inputs it left, so the one error a stopped node shows tells the whole story. */
+function withInputsLeftCounted(outcomes: InputOutcome[]): InputOutcome[] {
+	const left = leftByCap(outcomes);
+	if (left === 0) return outcomes;
+	return outcomes.map((outcome) =>
+		'failure' in outcome && outcome.failure.overCap
+			? {
+					...outcome,
+					failure: { ...outcome.failure, description: `${count(left, 'input was', 'inputs were')} left unsent. ${outcome.failure.description}` },
+				}
+			: outcome,
+	);
 }
 
 /**
@@ -250,11 +271,6 @@ export function failsInput(entry: ApiEntry, settings: EnrichSettings): boolean {
 	return settings.onNoMatch === 'error' && matchedPeople(entry, settings).length === 0;
 }
 
-const count = (value: number, one: string, many = `${one}s`) =>
-	`${value.toLocaleString('en-US')} ${value === 1 ? one : many}`;
-
-const creditsText = (credits: number) => count(Math.round(credits * 100) / 100, 'credit');
-
 /** The limit a pass was paced at and why, for the passes that sent anything. */
 function pacedText(what: string, stats: TransportStats | undefined, rateLimit: RateLimit | undefined): string[] {
 	return rateLimit && stats && stats.requests > 0
@@ -267,7 +283,12 @@ function pacedText(what: string, stats: TransportStats | undefined, rateLimit: R
  * apart), the limit each endpoint was paced at and why, what was dropped and why, and what the
  * account check could not tell.
  */
-export function summariseRun(plan: RequestPlan, outcomes: InputOutcome[], run: EnrichmentRun): NodeExecutionHint[] {
+export function summariseRun(
+	plan: RequestPlan,
+	outcomes: InputOutcome[],
+	run: EnrichmentRun,
+	settings: EnrichSettings,
+): NodeExecutionHint[] {
 	const profiles = run.profiles.stats;
 	const contact = run.contact?.result.stats;
 	const failed = outcomes.filter((outcome) => 'failure' in outcome).length;
@@ -306,6 +327,14 @@ export function summariseRun(plan: RequestPlan, outcomes: InputOutcome[], run: E
 	if (dropped.length > 0) {
 		hints.push({ message: dropped.join('; '), type: rejected > 0 ? 'warning' : 'info', location: 'outputPane' });
 	}
+	const left = leftByCap(outcomes);
+	if (left > 0) {
+		hints.push({
+			message: `Stopped at the credit cap of ${creditsText(settings.maxCredits)}: ${count(left, 'input was', 'inputs were')} not sent`,
+			type: 'warning',
+			location: 'outputPane',
+		});
+	}
 	if (run.contactMoved) {
 		hints.push({
 			message: `Crustdata's profile endpoint ${run.contactMoved === 'refused' ? 'refused' : 'left out'} contact data on this account, so the run asked ${CONTACT_ENRICH_PATH} instead; no profile was billed twice`,
@@ -313,6 +342,7 @@ export function summariseRun(plan: RequestPlan, outcomes: InputOutcome[], run: E
 			location: 'outputPane',
 		});
 	}
-	for (const hint of [run.account?.hint, run.contactVerdict?.hint]) if (hint) hints.push(hint);
+	const balance = run.mostCredits === undefined ? undefined : balanceHint(run.mostCredits, run.balance, settings.maxCredits > 0);
+	for (const hint of [balance, run.account?.hint, run.contactVerdict?.hint]) if (hint) hints.push(hint);
 	return hints;
 }

@@ -10,6 +10,7 @@ import {
 	type Classified,
 	type HttpAnswer,
 } from './answerPolicy';
+import type { CreditCap, Reservation } from './creditCap';
 import { RequestPacer, type Clock, type SlidingWindow } from './pacer';
 import { abortableClock, type CrustdataClient } from './transport';
 import type { ApiEntry, ItemFailure, PacingSettings, RateLimit } from './types';
@@ -94,8 +95,31 @@ export interface PassOptions extends Partial<RunOptions> {
 	sharedWindow?: SlidingWindow;
 	/** Reads each answer in place of the answer policy, for a pass whose requests may change mid-run. */
 	classify?: (answer: HttpAnswer, identifiers: string[]) => Classified;
-	/** Told of each answer's entries as they arrive, so another pass can start on them. */
-	onAnswered?: (entries: ApiEntry[]) => void;
+	/** Told of each answer's entries as they arrive, so another pass can start on them; says how many people it handed on. */
+	onAnswered?: (entries: ApiEntry[]) => number | void;
+	credits?: PassCredits;
+}
+
+/** How a pass's requests draw on the run's credit cap. */
+export interface PassCredits {
+	cap: CreditCap;
+	/** The most one identifier of a request can cost, with what it holds back for a later pass. */
+	each: number;
+	/** What each person handed on to a later pass keeps earmarked for that pass's request. */
+	handedOnEach?: number;
+	/** A pass fed by an earlier one: its requests use what that pass held back for them. */
+	fromEarmark?: boolean;
+}
+
+/**
+ * What a request cost, from `x-credits-used`. Without the header, an answer that may have been
+ * billed (a success, or none at all: the request may have reached Crustdata) counts as its whole
+ * reservation, so the cap holds whatever the answer leaves out.
+ */
+function creditsSpent(answer: HttpAnswer | undefined, reservation: Reservation): number {
+	const used = answer && numberHeader(answer.headers, 'x-credits-used');
+	if (used !== undefined) return used;
+	return answer && answer.statusCode >= 300 ? 0 : reservation.credits;
 }
 
 /** One endpoint's share of a run: where its requests go, what they carry and how fast they may go. */
@@ -197,6 +221,7 @@ export async function runJobs(
 		runStop = {},
 		classify = (answer, identifiers) => classifyAnswer(answer, identifiers, matchType),
 		onAnswered = () => undefined,
+		credits,
 	} = options;
 	const feed = Array.isArray(batches) ? BatchFeed.of(batches) : batches;
 	const result: TransportResult = { entries: [], failures: new Map(), stats: emptyStats() };
@@ -217,20 +242,53 @@ export async function runJobs(
 		if (failFast) stop(NOT_SENT);
 	};
 
+	/** Reserves what the job may cost; what the cap cannot afford goes back to the queue, or fails when nothing fits. */
+	const reserveFor = async (job: Job): Promise<Reservation | undefined> => {
+		if (!credits) return { count: job.identifiers.length, credits: 0 };
+		const reservation = await credits.cap.reserve(job.identifiers.length, credits.each, credits.fromEarmark);
+		if (reservation.count === 0) {
+			for (const identifier of job.identifiers) result.failures.set(identifier, credits.cap.failure);
+			return undefined;
+		}
+		// The request shrinks to what fits; the rest is tried again once its answer says what it cost.
+		if (reservation.count < job.identifiers.length) {
+			queue.unshift({ identifiers: job.identifiers.slice(reservation.count), attempt: 0, bisection: job.bisection });
+			job.identifiers = job.identifiers.slice(0, reservation.count);
+		}
+		return reservation;
+	};
+
+	/** A job that will not be sent: what was held back for it is given back. */
+	const forgo = (job: Job, halt: ItemFailure) => {
+		if (credits?.fromEarmark) credits.cap.releaseEarmark(job.identifiers.length * credits.each);
+		fail(job.identifiers, halt);
+	};
+
 	const attempt = async (job: Job): Promise<void> => {
-		const ticket = await pacer.waitForSlot();
+		const reservation = await reserveFor(job);
+		if (!reservation) return;
+		let ticket: number;
+		try {
+			ticket = await pacer.waitForSlot();
+		} catch (error) {
+			// A cancelled wait: what the request held goes back, so no other request waits for it.
+			credits?.cap.settle(reservation, 0);
+			throw error;
+		}
 		// A pass that never had to wait learns of a cancelled execution here, before it sends.
 		if (isCancelled()) stop(CANCELLED);
 		const halt = halted();
 		if (halt) {
 			pacer.settle(ticket);
+			credits?.cap.settle(reservation, 0);
 			return fail(job.identifiers, halt);
 		}
 		job.attempt += 1;
 		result.stats.requests += 1;
 		let classified: Classified;
+		let answer: HttpAnswer | undefined;
 		try {
-			const answer = await send(job.identifiers);
+			answer = await send(job.identifiers);
 			pacer.settle(ticket, answer.headers);
 			result.stats.creditsUsed += numberHeader(answer.headers, 'x-credits-used') ?? 0;
 			classified = classify(answer, job.identifiers);
@@ -241,11 +299,12 @@ export async function runJobs(
 				: { kind: 'transient', reason: connectionProblem(error, pacing.timeoutMs) };
 		}
 		if (job.bisection && (classified.kind === 'answered' || classified.kind === 'rejected')) job.bisection.answered += 1;
+		const handedOn = classified.kind === 'answered' ? onAnswered(classified.entries) || 0 : 0;
+		credits?.cap.settle(reservation, creditsSpent(answer, reservation), handedOn * (credits.handedOnEach ?? 0));
 
 		switch (classified.kind) {
 			case 'answered':
 				result.entries.push(...classified.entries);
-				onAnswered(classified.entries);
 				if (failFast && classified.entries.some(failsInput)) stop(NOT_SENT);
 				return;
 			case 'failed':
@@ -315,7 +374,7 @@ export async function runJobs(
 	const worker = async () => {
 		for (let job = await nextJob(); job; job = await nextJob()) {
 			const halt = halted();
-			if (halt) fail(job.identifiers, halt);
+			if (halt) forgo(job, halt);
 			else await attempt(job);
 		}
 	};

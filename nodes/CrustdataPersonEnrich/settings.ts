@@ -21,8 +21,10 @@ import {
 interface Options {
 	batchSize?: number;
 	concurrency?: number;
+	dryRun?: boolean;
 	fieldPaths?: string;
 	includeInputFields?: boolean;
+	maxCredits?: number;
 	maxRequestsPerMinute?: number;
 	maxRetries?: number;
 	onNoMatch?: OnNoMatch;
@@ -142,6 +144,8 @@ export function readSettings(context: IExecuteFunctions): EnrichSettings {
 			maxRetries: atLeast(0, options.maxRetries ?? 4),
 			timeoutMs: atLeast(1, options.timeout ?? 60) * 1000,
 		},
+		maxCredits: atLeast(0, options.maxCredits ?? 0),
+		dryRun: options.dryRun ?? false,
 	};
 }
 

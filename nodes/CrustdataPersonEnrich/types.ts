@@ -80,6 +80,10 @@ export interface EnrichSettings {
 	includeInputFields: boolean;
 	batchSize: number;
 	pacing: PacingSettings;
+	/** 0: no cap; N: the run never spends more than N credits. */
+	maxCredits: number;
+	/** Send nothing billable: report what the run would send and cost. */
+	dryRun: boolean;
 }
 
 /** Why an input produced no result: shown to the user as that item's error. */
@@ -93,4 +97,6 @@ export interface ItemFailure {
 	consequence?: boolean;
 	/** Set on failures that end every request of the run, whichever endpoint (a bad key, no credits). */
 	endsRun?: boolean;
+	/** Set on inputs left unsent because the credit cap could not afford them. */
+	overCap?: boolean;
 }

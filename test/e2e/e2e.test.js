@@ -213,6 +213,71 @@ describe(`n8n ${VERSION}`, () => {
 		assert.ok(grace.business_emails.length > 0 && grace.phone_numbers.length > 0, 'someone got real contact data, so the comparisons above are not all between empty lists');
 	});
 
+	it('a dry run sends nothing billable and says what the run would send and cost; the run for real then sends and costs that', async () => {
+		// The account reports 2 requests a minute, so 3 requests would take a minute: an estimate that is not 0.
+		const dry = await run('E2eDryRunEstim01', { creditBudget: 500, rateLimit: { limit: 2, windowMs: 60_000 } });
+		assert.equal(dry.code, 0, dry.stdout + dry.stderr);
+		assert.equal(dry.run.status, 'success');
+		assert.deepEqual(dry.requests, [], 'nothing billable was sent');
+		assert.deepEqual(sandbox.requests.map((request) => request.path).sort(), ['/account/credits', '/account/endpoints'], 'only the free account routes');
+		const [taskData] = dry.run.data.resultData.runData['Crustdata Person Enrich'];
+		const [report, ...more] = taskData.data.main[0];
+		assert.equal(more.length, 0, 'one item for the whole run');
+		assert.deepEqual(report.pairedItem, Array.from({ length: 13 }, (_, item) => ({ item })), 'paired with every input');
+		const retool = 'https://www.linkedin.com/company/retool';
+		// 13 inputs: the trailing-slash Ada and the upper-case Grace reuse a lookup, the company page is no profile.
+		assert.deepEqual(report.json, {
+			dry_run: true,
+			inputs: 13,
+			unique_identifiers: 10,
+			duplicates: 2,
+			rejected: [{ item: 4, identifier: retool, reason: `"${retool}" is not a LinkedIn profile URL` }],
+			requests: 3,
+			max_credits: 10,
+			credits_available: 500,
+			rate_limit_per_minute: 2,
+			estimated_seconds: 60,
+		});
+		assert.equal(taskData.hints[0].message, 'Dry run: nothing billable was sent. The run would send 3 requests and cost at most 10 credits.');
+
+		// The same inputs and settings without Dry Run.
+		const real = await run('E2eDryRunReal001', { creditBudget: 500 });
+		assert.equal(real.code, 0, real.stdout + real.stderr);
+		assert.deepEqual(
+			real.requests.map((request) => [request.path, request.status, request.identifierCount]),
+			[['/person/enrich', 200, 4], ['/person/enrich', 200, 4], ['/person/enrich', 200, 2]],
+		);
+		assert.equal(real.requests.length, report.json.requests, 'as many requests as the dry run said');
+		assert.equal(sandbox.creditsUsed, 9, 'a credit for each profile found: all but the no-match');
+		assert.ok(sandbox.creditsUsed <= report.json.max_credits, 'no more than the dry run said');
+		const items = outputOf(real.run.data.resultData.runData, 'Crustdata Person Enrich');
+		assert.deepEqual(items.map((item) => item.pairedItem), Array.from({ length: 13 }, (_, item) => ({ item })));
+		assert.deepEqual(items[4].json, { error: `"${retool}" is not a LinkedIn profile URL`, matched_on: '' });
+	});
+
+	it('Max Credits 30: the 30 profiles it can afford are enriched, the other 30 fail unsent, each paired to its input', async () => {
+		const { code, stdout, stderr, run: result, requests } = await run('E2eCreditCap0001');
+		assert.equal(code, 0, stdout + stderr);
+		assert.equal(result.status, 'success');
+		assert.ok(requests.every((request) => request.status === 200), 'none refused or failed');
+		assert.equal(requests.reduce((total, request) => total + request.identifierCount, 0), 30, 'only the 30 profiles the cap affords were sent');
+		assert.equal(sandbox.creditsUsed, 30, 'a credit for each of them');
+		const [taskData] = result.data.resultData.runData['Crustdata Person Enrich'];
+		const items = taskData.data.main[0];
+		assert.deepEqual(items.map((item) => item.pairedItem), Array.from({ length: 60 }, (_, item) => ({ item })));
+		// Unique identifiers go out in input order, so the cap runs out at the 31st.
+		items.slice(0, 30).forEach((item, index) => {
+			assert.deepEqual([item.json.matched_on, item.json.match_status], [url(`cap-person-${index}`), 'matched']);
+		});
+		items.slice(30).forEach((item, index) => {
+			assert.deepEqual(item.json, { error: 'Not sent: the credit cap of 30 would be exceeded', matched_on: url(`cap-person-${index + 30}`) });
+		});
+		assert.ok(
+			taskData.hints.some((hint) => hint.message === 'Stopped at the credit cap of 30 credits: 30 inputs were not sent'),
+			JSON.stringify(taskData.hints),
+		);
+	});
+
 	it('a field the account is denied fails with its message, and nothing billable is sent', async () => {
 		const { code, stdout, stderr, run: result, requests } = await run('E2eDeniedField01');
 		assert.notEqual(code, 0, 'the execution fails');

@@ -1,6 +1,6 @@
 // The workflows in examples/ import cleanly into a real n8n, and the ones that need no outside
-// service run against the sandbox: a CSV in, an enriched CSV out; a webhook that enriches one
-// email and responds.
+// service run against the sandbox: a CSV in, an enriched CSV out; a dry run checked against a
+// budget before enriching; a webhook that enriches one email and responds.
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
@@ -62,6 +62,46 @@ describe(`examples in n8n ${VERSION}`, () => {
 		assert.equal(lines.length, 100, 'one row per input row (best match only)');
 		assert.ok(lines.filter((line) => line.includes(',matched,')).length >= 80);
 		assert.ok(lines.some((line) => line.startsWith('crm-001,') && line.includes('Ada Lovelace')));
+	});
+
+	// Before the webhook example: `n8n execute` cannot run beside the `n8n start` that one leaves running.
+	it('a dry run within the budget and the balance, then every lead enriched', async (t) => {
+		t.after(() => sandbox.configure({ creditBudget: null }));
+		sandbox.configure({ creditBudget: 100 });
+		sandbox.reset();
+		const { code, stdout, stderr, run } = await executeWorkflow(instance, 'ExampleDryRun001');
+		assert.equal(code, 0, stdout + stderr);
+		const { runData } = run.data.resultData;
+		const [estimate] = runData['Estimate credits'][0].data.main[0];
+		// Six leads, one of them Ada again under another URL: five people at a credit each.
+		assert.deepEqual([estimate.json.max_credits, estimate.json.credits_available], [5, 100]);
+		assert.equal(runData['Over budget'], undefined);
+		const enriched = runData['Enrich leads'][0].data.main[0].map((item) => item.json);
+		assert.deepEqual(
+			enriched.map((json) => [json.name, json.match_status, json.person.name]),
+			[
+				['Ada Lovelace', 'matched', 'Ada Lovelace'],
+				['Grace Hopper', 'matched', 'Grace Hopper'],
+				['Alan Turing', 'matched', 'Alan Turing'],
+				['Katherine Johnson', 'matched', 'Katherine Johnson'],
+				['Ada Lovelace', 'matched', 'Ada Lovelace'],
+				['Edsger Dijkstra', 'matched', 'Edsger Dijkstra'],
+			],
+		);
+		const billable = sandbox.requests.filter((request) => request.path.startsWith('/person/'));
+		assert.deepEqual(billable.map((request) => [request.path, request.status, request.identifierCount]), [['/person/enrich', 200, 5]]);
+		assert.equal(sandbox.creditsUsed, 5);
+	});
+
+	it('a dry run over the balance stops with why, and nothing billable is sent', async (t) => {
+		t.after(() => sandbox.configure({ creditBudget: null }));
+		sandbox.configure({ creditBudget: 3 });
+		sandbox.reset();
+		const { code, run } = await executeWorkflow(instance, 'ExampleDryRun001');
+		assert.notEqual(code, 0, 'the execution fails');
+		assert.equal(run?.data?.resultData?.error?.message, 'Not enriched: the leads could cost up to 5 credits, and the account has 3 left');
+		assert.equal(run.data.resultData.runData['Enrich leads'], undefined);
+		assert.deepEqual(sandbox.requests.filter((request) => request.path.startsWith('/person/')), []);
 	});
 
 	it('a webhook enriches one email and responds with the person', async () => {

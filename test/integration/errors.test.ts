@@ -93,7 +93,11 @@ describe('account and plan problems', () => {
 		expect(run.status).toBe('error');
 		expect(run.error).toMatchObject({ message: 'Crustdata rejected the API key', context: { itemIndex: 0 } });
 		expect(run.error?.description).toContain('API Key');
-		expect(sandbox.requests.map((request) => [request.path, request.status])).toEqual([['/account/endpoints', 401]]);
+		// Only the free questions asked at once before a run (its limits and its balance), nothing billable.
+		expect(sandbox.requests.map((request) => [request.path, request.status]).sort()).toEqual([
+			['/account/credits', 401],
+			['/account/endpoints', 401],
+		]);
 		expect(JSON.stringify(run)).not.toContain(wrongKey);
 	});
 

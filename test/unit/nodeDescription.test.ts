@@ -72,6 +72,8 @@ describe('node description', () => {
 		expect(option('maxRequestsPerMinute')).toMatchObject({ type: 'number', default: 0, typeOptions: { minValue: 0 } });
 		expect(option('concurrency')).toMatchObject({ type: 'number', default: 0, typeOptions: { minValue: 0, maxValue: 10 } });
 		expect(option('preview')).toMatchObject({ type: 'boolean', default: false });
+		expect(option('maxCredits')).toMatchObject({ type: 'number', default: 0, typeOptions: { minValue: 0 } });
+		expect(option('dryRun')).toMatchObject({ type: 'boolean', default: false });
 	});
 
 	it('shows each identifier only where it applies', () => {

@@ -1,6 +1,7 @@
 import type { INode } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { overCapFailure } from '../../nodes/CrustdataPersonEnrich/creditCap';
 import { normaliseProfileUrl, planRequests } from '../../nodes/CrustdataPersonEnrich/requestPlanning';
 import {
 	addSimplePerson,
@@ -280,7 +281,7 @@ describe('summariseRun', () => {
 	it('says what came back, what it cost and what was dropped and why', () => {
 		const plan = planRequests(['linkedin.com/in/a', 'bad', 'linkedin.com/in/a/', 'linkedin.com/in/b'], 'profileUrl', 25);
 		const outcomes = joinResults(plan.inputs, indexAnswers([matched('a', 1)], normaliseProfileUrl), new Map(), settingsWith({}), URL_TYPE);
-		expect(summariseRun(plan, outcomes, ran())).toEqual([
+		expect(summariseRun(plan, outcomes, ran(), settingsWith({}))).toEqual([
 			{ message: 'Enriched 2 of 4 inputs in 3 requests (1 retry), 2.5 credits; 0 not found, 2 failed', type: 'warning', location: 'outputPane' },
 			{
 				message: '1 input not sent because the identifier was empty or malformed; 1 input shared an identifier with an earlier one and reused its lookup',
@@ -293,19 +294,41 @@ describe('summariseRun', () => {
 	it('mentions only what happened', () => {
 		const plan = planRequests(['linkedin.com/in/a', 'linkedin.com/in/a'], 'profileUrl', 25);
 		const outcomes = joinResults(plan.inputs, indexAnswers([matched('a', 1)], normaliseProfileUrl), new Map(), settingsWith({}), URL_TYPE);
-		expect(summariseRun(plan, outcomes, ran()).map((hint) => hint.message)).toEqual([
+		expect(summariseRun(plan, outcomes, ran(), settingsWith({})).map((hint) => hint.message)).toEqual([
 			'Enriched 2 of 2 inputs in 3 requests (1 retry), 2.5 credits; 0 not found, 0 failed',
 			'1 input shared an identifier with an earlier one and reused its lookup',
 		]);
+	});
+
+	it('says how many inputs the credit cap left, and when the run could cost more than the account held', () => {
+		const plan = planRequests(['linkedin.com/in/a', 'linkedin.com/in/b', 'linkedin.com/in/c'], 'profileUrl', 25);
+		const cap = overCapFailure(1);
+		const failures = new Map([
+			['https://www.linkedin.com/in/b', cap],
+			['https://www.linkedin.com/in/c', cap],
+		]);
+		const outcomes = joinResults(plan.inputs, indexAnswers([matched('a', 1)], normaliseProfileUrl), failures, settingsWith({}), URL_TYPE);
+		expect(outcomes.map((outcome) => 'failure' in outcome && outcome.failure.description)).toEqual([
+			false,
+			'2 inputs were left unsent. Raise Max Credits in the node options, or run these items again in another execution',
+			'2 inputs were left unsent. Raise Max Credits in the node options, or run these items again in another execution',
+		]);
+		const messages = summariseRun(plan, outcomes, { ...ran(), balance: 2, mostCredits: 3 }, settingsWith({ maxCredits: 1 })).map(
+			(hint) => hint.message,
+		);
+		expect(messages).toContain('Stopped at the credit cap of 1 credit: 2 inputs were not sent');
+		expect(messages).toContain(
+			'This run could cost up to 3 credits and the account had 2 credits before it; Crustdata stops answering when the credits run out',
+		);
 	});
 
 	it('says which limit the run was paced at and where it came from, once anything was sent', () => {
 		const plan = planRequests(['linkedin.com/in/a'], 'profileUrl', 25);
 		const outcomes = joinResults(plan.inputs, indexAnswers([matched('a', 1)], normaliseProfileUrl), new Map(), settingsWith({}), URL_TYPE);
 		const rateLimit = { requestsPerMinute: 60, source: "the account's limit for /person/enrich" };
-		expect(summariseRun(plan, outcomes, ran(stats, rateLimit))[0].message).toBe(
+		expect(summariseRun(plan, outcomes, ran(stats, rateLimit), settingsWith({}))[0].message).toBe(
 			"Enriched 1 of 1 input in 3 requests (1 retry), 2.5 credits; 0 not found, 0 failed; paced at 60 requests a minute, the account's limit for /person/enrich",
 		);
-		expect(summariseRun(plan, outcomes, ran({ ...stats, requests: 0 }, rateLimit))[0].message).not.toMatch(/paced/);
+		expect(summariseRun(plan, outcomes, ran({ ...stats, requests: 0 }, rateLimit), settingsWith({}))[0].message).not.toMatch(/paced/);
 	});
 });

@@ -1,7 +1,9 @@
 import { ManualExecutionCancelledError, sleep } from 'n8n-workflow';
 
 import type { HttpAnswer } from '../../nodes/CrustdataPersonEnrich/answerPolicy';
+import { CreditCap } from '../../nodes/CrustdataPersonEnrich/creditCap';
 import { MAX_IN_FLIGHT, SlidingWindow } from '../../nodes/CrustdataPersonEnrich/pacer';
+import { chunk } from '../../nodes/CrustdataPersonEnrich/requestPlanning';
 import { BatchFeed, runJobs, type RunStop } from '../../nodes/CrustdataPersonEnrich/sendLoop';
 import { abortableClock } from '../../nodes/CrustdataPersonEnrich/transport';
 import { mulberry32 } from '../sandbox/dataset';
@@ -317,5 +319,82 @@ describe('runJobs never loses an identifier', () => {
 		]);
 		for (const start of sentAt) expect(sentAt.filter((at) => at >= start && at < start + 60_000).length).toBeLessThanOrEqual(4);
 		expect(sentAt).toHaveLength(8);
+	});
+});
+
+describe('runJobs under a credit cap', () => {
+	/** Answers every identifier matched, billed `each` credits apiece, as `x-credits-used` says. */
+	const billed =
+		(each: number, sent: string[][] = []) =>
+		async (identifiers: string[]) => {
+			sent.push(identifiers);
+			const entries = identifiers.map((matched_on) => ({ matched_on, matches: [{ confidence_score: 1, person_data: {} }] }));
+			return answer(200, entries, { 'x-credits-used': String(identifiers.length * each) });
+		};
+	const ids = (count: number, prefix = 'p') => Array.from({ length: count }, (_, i) => `${prefix}${i}`);
+
+	it('shrinks the last request to fit the cap and fails the rest with the cap message', async () => {
+		const cap = new CreditCap(30);
+		const sent: string[][] = [];
+		const all = ids(100);
+		const result = await runJobs(chunk(all, 25), pacing({ concurrency: 2 }), URL_TYPE, billed(1, sent), virtualClock(), {
+			credits: { cap, each: 1 },
+		});
+		expect(sent.map((request) => request.length)).toEqual([25, 5]);
+		expect(cap.spentCredits).toBe(30);
+		expect(result.entries).toHaveLength(30);
+		expect(result.failures.size).toBe(70);
+		expect(new Set(result.failures.values())).toEqual(new Set([cap.failure]));
+	});
+
+	it('sends what the answers leave room for when they cost less than reserved', async () => {
+		const cap = new CreditCap(30);
+		const sent: string[][] = [];
+		// Every other person is not found, and no match is billed.
+		const halfFound = async (identifiers: string[]) => {
+			sent.push(identifiers);
+			const entries = identifiers.map((matched_on, i) => ({ matched_on, matches: i % 2 ? [] : [{ confidence_score: 1, person_data: {} }] }));
+			return answer(200, entries, { 'x-credits-used': String(Math.ceil(identifiers.length / 2)) });
+		};
+		const result = await runJobs(chunk(ids(60), 25), pacing(), URL_TYPE, halfFound, virtualClock(), { credits: { cap, each: 1 } });
+		expect(cap.spentCredits).toBeLessThanOrEqual(30);
+		expect(result.entries.length).toBeGreaterThan(30);
+	});
+
+	it('does not stop a run that stops at the first failure: the affordable part is sent', async () => {
+		const cap = new CreditCap(30);
+		const sent: string[][] = [];
+		const result = await runJobs(chunk(ids(60), 25), pacing(), URL_TYPE, billed(1, sent), virtualClock(), {
+			credits: { cap, each: 1 },
+			failFast: true,
+		});
+		expect(result.entries).toHaveLength(30);
+		expect([...result.failures.values()].every((failure) => failure === cap.failure)).toBe(true);
+	});
+
+	it('counts a request whose answer never came as spent in full: it may have been billed', async () => {
+		const cap = new CreditCap(30);
+		let calls = 0;
+		const dropsFirst = async (identifiers: string[]) => {
+			calls += 1;
+			if (calls === 1) throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+			return await billed(1)(identifiers);
+		};
+		const result = await runJobs([ids(20)], pacing(), URL_TYPE, dropsFirst, virtualClock(), { credits: { cap, each: 1 } });
+		expect(cap.spentCredits).toBe(30);
+		expect(result.entries).toHaveLength(10);
+		expect(result.failures.size).toBe(10);
+	});
+
+	it('earmarks what each person handed on to a later pass will cost there', async () => {
+		const cap = new CreditCap(20);
+		const result = await runJobs([ids(20)], pacing(), URL_TYPE, billed(1), virtualClock(), {
+			credits: { cap, each: 2, handedOnEach: 1 },
+			onAnswered: (entries) => entries.length,
+		});
+		// 10 people at 1 credit, each with 1 credit held back for its contact data: the cap is full.
+		expect(result.entries).toHaveLength(10);
+		const contact = await cap.reserve(10, 1, true);
+		expect(contact.count).toBe(10);
 	});
 });

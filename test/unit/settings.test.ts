@@ -33,6 +33,8 @@ describe('readSettings', () => {
 					preview: true,
 					returnMatches: 'best',
 					timeout: 5,
+					maxCredits: 40,
+					dryRun: true,
 				},
 			}),
 		);
@@ -46,6 +48,8 @@ describe('readSettings', () => {
 				returnMatches: 'best',
 				batchSize: 10,
 				pacing: { maxRequestsPerMinute: 30, concurrency: 1, maxRetries: 2, timeoutMs: 5_000 },
+				maxCredits: 40,
+				dryRun: true,
 			}),
 		);
 	});
@@ -55,6 +59,7 @@ describe('readSettings', () => {
 			contextWith({ operation: 'enrich', fields: ['basic_profile'], options: { maxRequestsPerMinute: -5, concurrency: 25.5, maxRetries: -1, timeout: 0 } }),
 		);
 		expect(pacing).toEqual({ maxRequestsPerMinute: 0, concurrency: 10, maxRetries: 0, timeoutMs: 1_000 });
+		expect(readSettings(contextWith({ operation: 'enrich', fields: ['basic_profile'], options: { maxCredits: -3 } })).maxCredits).toBe(0);
 	});
 
 	it('looks up live enrich by profile URL and ignores the threshold outside email lookups', () => {

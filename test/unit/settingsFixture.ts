@@ -15,6 +15,8 @@ export function settingsWith(overrides: Partial<EnrichSettings>): EnrichSettings
 		includeInputFields: false,
 		batchSize: 25,
 		pacing: { maxRequestsPerMinute: 0, concurrency: 0, maxRetries: 4, timeoutMs: 60_000 },
+		maxCredits: 0,
+		dryRun: false,
 		...overrides,
 	};
 }

@@ -1,0 +1,44 @@
+import type { NodeExecutionHint } from 'n8n-workflow';
+
+import { DISCOVERY_TIMEOUT_MS } from './accountLimits';
+import { creditsText } from './quantities';
+import type { CrustdataClient } from './transport';
+import { isRecord } from './types';
+
+/**
+ * The account's balance: `GET /account/credits` (free), read before a run so the run can say
+ * when it may cost more than the account holds, and a dry run can say what is there.
+ */
+
+const ACCOUNT_CREDITS_PATH = '/account/credits';
+
+/** The credits left on the account, or undefined when Crustdata does not say. */
+export function readBalance(statusCode: number, body: unknown): number | undefined {
+	if (statusCode !== 200 || !isRecord(body) || !isRecord(body.account)) return undefined;
+	const { credits } = body.account;
+	const balance = typeof credits === 'string' && credits.trim() !== '' ? Number(credits) : credits;
+	return typeof balance === 'number' && Number.isFinite(balance) ? balance : undefined;
+}
+
+/** Asks Crustdata for the balance; a run never waits long for it nor fails without it. */
+export async function askBalance(client: CrustdataClient, timeoutMs: number): Promise<number | undefined> {
+	try {
+		const answer = await client.get(ACCOUNT_CREDITS_PATH, {}, Math.min(timeoutMs, DISCOVERY_TIMEOUT_MS));
+		return readBalance(answer.statusCode, answer.body);
+	} catch {
+		return undefined;
+	}
+}
+
+/** Said after a run that could cost more than the account held before it. */
+export function balanceHint(mostCredits: number, balance: number | undefined, capped: boolean): NodeExecutionHint | undefined {
+	if (balance === undefined || mostCredits <= balance) return undefined;
+	return {
+		message:
+			`This run could cost up to ${creditsText(mostCredits)} and the account had ${creditsText(balance)} before it; ` +
+			'Crustdata stops answering when the credits run out' +
+			(capped ? '' : '. To cap what a run spends, set Max Credits in the node options.'),
+		type: 'warning',
+		location: 'outputPane',
+	};
+}

@@ -1,0 +1,97 @@
+import type { AccountReading } from '../../nodes/CrustdataPersonEnrich/accountLimits';
+import type { ContactSource } from '../../nodes/CrustdataPersonEnrich/contactRoute';
+import { dryRunHints, dryRunReport, secondsAtLimit, type AccountFacts } from '../../nodes/CrustdataPersonEnrich/dryRun';
+import { planRequests } from '../../nodes/CrustdataPersonEnrich/requestPlanning';
+import type { EnrichSettings } from '../../nodes/CrustdataPersonEnrich/types';
+import { settingsWith } from './settingsFixture';
+
+const rateLimit = (requestsPerMinute: number) => ({ requestsPerMinute, source: 'test' });
+
+function facts(settings: EnrichSettings, source?: ContactSource, readings: AccountReading[] = []): AccountFacts {
+	return {
+		settings,
+		account: { rateLimit: rateLimit(15) },
+		contactVerdict: source && { source, rateLimit: rateLimit(10), mayMove: true },
+		readings,
+		balance: 100,
+	};
+}
+
+const slugs = (count: number) => Array.from({ length: count }, (_, i) => `linkedin.com/in/p${i}`);
+
+describe('secondsAtLimit', () => {
+	it('counts the windows a sliding limit makes the last request wait for', () => {
+		expect(secondsAtLimit(0, 15)).toBe(0);
+		expect(secondsAtLimit(15, 15)).toBe(0);
+		expect(secondsAtLimit(16, 15)).toBe(60);
+		expect(secondsAtLimit(40, 15)).toBe(120);
+	});
+});
+
+describe('dryRunReport', () => {
+	const contact = { tiers: ['business_emails' as const], verified: false };
+
+	it('counts the lookups, duplicates and rejected inputs of the plan, with the raw identifier', () => {
+		const raw = ['linkedin.com/in/a', 'https://www.linkedin.com/in/A/', 42, undefined, 'linkedin.com/in/b'];
+		const report = dryRunReport(planRequests(raw, 'profileUrl', 25), raw, facts(settingsWith({})));
+		expect(report).toMatchObject({ inputs: 5, unique_identifiers: 2, duplicates: 1, requests: 1, max_credits: 2, credits_available: 100 });
+		expect(report.rejected).toEqual([
+			{ item: 2, identifier: '42', reason: 'The profile URL must be text, not number' },
+			{ item: 3, identifier: '', reason: 'The profile URL is empty' },
+		]);
+	});
+
+	it('adds a contact request for every batch of people found where contact data comes from its own endpoint', () => {
+		const settings = settingsWith({ fields: ['basic_profile'], contact });
+		const plan = planRequests(slugs(60), 'profileUrl', 25);
+		expect(dryRunReport(plan, [], facts(settings, 'profile'))).toMatchObject({ requests: 3, max_credits: 120 });
+		expect(dryRunReport(plan, [], facts(settings, 'contactEndpoint'))).toMatchObject({ requests: 6, max_credits: 120 });
+	});
+
+	it('takes the longest of the two endpoints at their limits and of both under the key limit', () => {
+		const settings = settingsWith({ contact });
+		const plan = planRequests(slugs(25 * 12), 'profileUrl', 25);
+		// 12 requests each: the profile endpoint (15 a minute) fits them in one window, the contact endpoint (10) does not.
+		expect(dryRunReport(plan, [], facts(settings, 'contactEndpoint')).estimated_seconds).toBe(60);
+		const keyLimit: AccountReading = {
+			access: { path: '/person/enrich', enabled: true, keyLimit: 5, disabledFields: [] },
+		};
+		expect(dryRunReport(plan, [], facts(settings, 'contactEndpoint', [keyLimit])).estimated_seconds).toBe(240);
+	});
+});
+
+describe('dryRunHints', () => {
+	it('says that each further candidate of an email lookup adds contact data the figures do not count', () => {
+		const settings = settingsWith({ identifierType: 'businessEmail', contact: { tiers: ['phone_numbers'], verified: false } });
+		const plan = planRequests(['a@acme.io'], 'businessEmail', 25);
+		const messages = (source: ContactSource, returnMatches: 'all' | 'best') => {
+			const account = facts({ ...settings, returnMatches }, source);
+			return dryRunHints(dryRunReport(plan, [], account), account, false).map((hint) => hint.message);
+		};
+		expect(messages('contactEndpoint', 'all')).toEqual([
+			'Dry run: nothing billable was sent. The run would send 2 requests and cost at most 3 credits.',
+			'The figures count one person for each email; each further candidate Crustdata returns costs up to 2 credits more for contact data. Set Return Matches to Best Match Only to rule that out.',
+		]);
+		expect(messages('contactEndpoint', 'best')).toHaveLength(1);
+		expect(messages('profile', 'all')).toHaveLength(1);
+	});
+
+	it('warns that a run that stops on errors would stop at the first rejected item', () => {
+		const raw = ['linkedin.com/in/a', 'not a url'];
+		const account = facts(settingsWith({}));
+		const report = dryRunReport(planRequests(raw, 'profileUrl', 25), raw, account);
+		expect(dryRunHints(report, account, true).map((hint) => hint.message)).toContain(
+			'The run would stop at item 1 before sending anything: "not a url" is not a LinkedIn profile URL. Fix the rejected items, or set On Error to Continue.',
+		);
+		expect(dryRunHints(report, account, false)).toHaveLength(1);
+	});
+
+	it('says what the run could cost without the cap, when the cap is lower', () => {
+		const account = facts(settingsWith({ maxCredits: 12 }));
+		const report = dryRunReport(planRequests(slugs(30), 'profileUrl', 25), [], account);
+		expect(report.max_credits).toBe(12);
+		expect(dryRunHints(report, account, false).map((hint) => hint.message)).toContain(
+			'Without Max Credits the run could cost up to 30 credits; at the cap of 12 credits, some inputs may be left unsent.',
+		);
+	});
+});
