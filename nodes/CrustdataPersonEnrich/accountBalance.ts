@@ -37,7 +37,7 @@ export function balanceHint(mostCredits: number, balance: number | undefined, ca
 		message:
 			`This run could cost up to ${creditsText(mostCredits)} and the account had ${creditsText(balance)} before it; ` +
 			'Crustdata stops answering when the credits run out' +
-			(capped ? '' : '. To cap what a run spends, set Max Credits in the node options.'),
+			(capped ? '' : '. To cap what a run spends, set Max Credits in the node options'),
 		type: 'warning',
 		location: 'outputPane',
 	};

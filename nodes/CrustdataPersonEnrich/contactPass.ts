@@ -161,8 +161,9 @@ const NO_PROFILE_URL: ItemFailure = {
 	description: 'Look the person up by profile URL instead',
 };
 
+/** A contact request's failure, for an input whose profile was found (and billed): never one the cap left unsent. */
 export function contactFailure(failure: ItemFailure): ItemFailure {
-	return { ...failure, message: `Could not get contact data: ${failure.message}` };
+	return { ...failure, message: `Could not get contact data: ${failure.message}`, overCap: undefined };
 }
 
 /** What the contact endpoint answered for the profiles it was asked about. */

@@ -26,8 +26,8 @@ function shown(raw: unknown): string {
 	return raw === undefined || raw === null ? '' : JSON.stringify(raw);
 }
 
-/** The account's side of a dry run: what `checkAccount` learns, without the client. */
-export type AccountFacts = Pick<AccountCheck, 'settings' | 'account' | 'contactVerdict' | 'readings' | 'balance'>;
+/** The account's side of a dry run: what `checkAccount` learns, without the client, once the balance is in. */
+export type AccountFacts = Pick<AccountCheck, 'settings' | 'account' | 'contactVerdict' | 'readings'> & { balance?: number };
 
 /** The dry run's item: the keys of the spec's "Dry run" table. */
 export type DryRunReport = {
@@ -78,7 +78,7 @@ export function dryRunHints(report: DryRunReport, facts: AccountFacts, stopsOnEr
 	const { settings, contactVerdict } = facts;
 	const hints: NodeExecutionHint[] = [
 		{
-			message: `Dry run: nothing billable was sent. The run would send ${count(report.requests, 'request')} and cost at most ${creditsText(report.max_credits)}.`,
+			message: `Dry run: nothing billable was sent. The run would send at most ${count(report.requests, 'request')} and cost at most ${creditsText(report.max_credits)}`,
 			type: 'info',
 			location: 'outputPane',
 		},
@@ -86,7 +86,7 @@ export function dryRunHints(report: DryRunReport, facts: AccountFacts, stopsOnEr
 	const [firstRejected] = report.rejected;
 	if (stopsOnError && firstRejected) {
 		hints.push({
-			message: `The run would stop at item ${firstRejected.item} before sending anything: ${firstRejected.reason}. Fix the rejected items, or set On Error to Continue.`,
+			message: `The run would stop at item ${firstRejected.item} before sending anything: ${firstRejected.reason}. Fix the rejected items, or set On Error to Continue`,
 			type: 'warning',
 			location: 'outputPane',
 		});
@@ -94,14 +94,14 @@ export function dryRunHints(report: DryRunReport, facts: AccountFacts, stopsOnEr
 	const uncapped = mostCredits(report.unique_identifiers, { ...settings, maxCredits: 0 }, contactVerdict?.source);
 	if (uncapped > report.max_credits) {
 		hints.push({
-			message: `Without Max Credits the run could cost up to ${creditsText(uncapped)}; at the cap of ${creditsText(settings.maxCredits)}, some inputs may be left unsent.`,
+			message: `Without Max Credits the run could cost up to ${creditsText(uncapped)}; at the cap of ${creditsText(settings.maxCredits)}, some inputs may be left unsent`,
 			type: 'info',
 			location: 'outputPane',
 		});
 	}
 	if (settings.contact && contactVerdict?.source !== 'profile' && settings.identifierType === 'businessEmail' && settings.returnMatches === 'all') {
 		hints.push({
-			message: `The figures count one person for each email; each further candidate Crustdata returns costs up to ${creditsText(contactCredits(settings.contact))} more for contact data. Set Return Matches to Best Match Only to rule that out.`,
+			message: `The figures count one person for each email; each further candidate Crustdata returns costs up to ${creditsText(contactCredits(settings.contact))} more for contact data. Set Return Matches to Best Match Only to rule that out`,
 			type: 'info',
 			location: 'outputPane',
 		});
@@ -127,7 +127,8 @@ export async function dryRun(
 		if (!context.continueOnFail()) throw error;
 		return [{ json: { error: error.message }, pairedItem }];
 	}
-	const report = dryRunReport(plan, rawIdentifiers, check);
-	context.addExecutionHints(...dryRunHints(report, check, !context.continueOnFail()));
+	const facts = { ...check, balance: await check.balance };
+	const report = dryRunReport(plan, rawIdentifiers, facts);
+	context.addExecutionHints(...dryRunHints(report, facts, !context.continueOnFail()));
 	return [{ json: report, pairedItem }];
 }

@@ -37,8 +37,8 @@ export interface AccountCheck {
 	contactVerdict?: ContactVerdict;
 	/** The listings of the endpoints the run uses: the profile endpoint's, then the contact endpoint's. */
 	readings: AccountReading[];
-	/** The account's credits before the run, when Crustdata says. */
-	balance?: number;
+	/** The account's credits before the run, when Crustdata says; only the summary needs it, so nothing waits for it. */
+	balance: Promise<number | undefined>;
 	/** Set when the run must send nothing billable: every input fails with it. */
 	refusal?: ItemFailure;
 }
@@ -47,10 +47,10 @@ export interface AccountCheck {
 export async function checkAccount(context: IExecuteFunctions, requested: EnrichSettings): Promise<AccountCheck> {
 	const client = await openCrustdataClient(context, requested.pacing.timeoutMs);
 	const { contact } = requested;
-	const [profileReading, contactReading, balance] = await Promise.all([
+	const balance = askBalance(client, requested.pacing.timeoutMs);
+	const [profileReading, contactReading] = await Promise.all([
 		askAccount(client, ENDPOINT[requested.operation], requested),
 		contact ? askAccount(client, CONTACT_ENRICH_PATH, requested) : undefined,
-		askBalance(client, requested.pacing.timeoutMs),
 	]);
 	const employerCheck = employerCheckOnAccount(requested, 'access' in profileReading ? profileReading.access.disabledFields : []);
 	const settings = 'settings' in employerCheck ? employerCheck.settings : requested;
@@ -92,32 +92,33 @@ export async function runEnrichment(
 	if (batches.length === 0) return { profiles: nothingSent(batches) };
 	const check = await checkAccount(context, requested);
 	const { client, settings, account, contactVerdict } = check;
-	const known = {
+	if (check.refusal) return { profiles: nothingSent(batches, check.refusal), account, contactVerdict };
+	const cap = settings.maxCredits > 0 ? new CreditCap(settings.maxCredits) : undefined;
+	const sent =
+		settings.contact && contactVerdict
+			? await sendWithContact(client, {
+					batches,
+					settings: { ...settings, contact: settings.contact },
+					matchType,
+					options,
+					account,
+					contactVerdict,
+					readings: check.readings,
+					cap,
+				})
+			: {
+					profiles: await sendPass(client, profilePass(batches, settings, account, matchType), settings.pacing, {
+						...options,
+						credits: cap && { cap, each: personCredits(settings) },
+					}),
+				};
+	return {
+		...sent,
 		account,
 		contactVerdict,
-		balance: check.balance,
+		balance: await check.balance,
 		mostCredits: mostCredits(batches.flat().length, settings, contactVerdict?.source),
 	};
-	if (check.refusal) return { profiles: nothingSent(batches, check.refusal), ...known };
-	const cap = settings.maxCredits > 0 ? new CreditCap(settings.maxCredits) : undefined;
-	if (!settings.contact || !contactVerdict) {
-		const profiles = await sendPass(client, profilePass(batches, settings, account, matchType), settings.pacing, {
-			...options,
-			credits: cap && { cap, each: personCredits(settings) },
-		});
-		return { profiles, ...known };
-	}
-	const sent = await sendWithContact(client, {
-		batches,
-		settings: { ...settings, contact: settings.contact },
-		matchType,
-		options,
-		account,
-		contactVerdict,
-		readings: check.readings,
-		cap,
-	});
-	return { ...sent, ...known };
 }
 
 function profilePass(batches: string[][], settings: EnrichSettings, account: AccountVerdict, matchType: string): EndpointPass {

@@ -31,7 +31,6 @@ export type InputOutcome =
 
 type Normalise = (raw: unknown) => { identifier: string } | object;
 
-
 /**
  * The identifier an answer belongs to. `matched_on` echoes what was sent, but it is normalised
  * again so a cosmetic difference (a trailing slash, letter case) cannot lose a result; position

@@ -96,7 +96,7 @@ export interface PassOptions extends Partial<RunOptions> {
 	/** Reads each answer in place of the answer policy, for a pass whose requests may change mid-run. */
 	classify?: (answer: HttpAnswer, identifiers: string[]) => Classified;
 	/** Told of each answer's entries as they arrive, so another pass can start on them; says how many people it handed on. */
-	onAnswered?: (entries: ApiEntry[]) => number | void;
+	onAnswered?: (entries: ApiEntry[]) => number;
 	credits?: PassCredits;
 }
 
@@ -111,15 +111,19 @@ export interface PassCredits {
 	fromEarmark?: boolean;
 }
 
+/** Answers from a gateway in front of Crustdata, which may have given up while Crustdata went on. */
+const GATEWAY_GAVE_UP = [502, 504];
+
 /**
  * What a request cost, from `x-credits-used`. Without the header, an answer that may have been
- * billed (a success, or none at all: the request may have reached Crustdata) counts as its whole
- * reservation, so the cap holds whatever the answer leaves out.
+ * billed counts as its whole reservation, so the cap holds whatever the answer leaves out: a
+ * success, a gateway that gave up, or no answer at all. Refusals and Crustdata's own errors bill nothing.
  */
 function creditsSpent(answer: HttpAnswer | undefined, reservation: Reservation): number {
 	const used = answer && numberHeader(answer.headers, 'x-credits-used');
 	if (used !== undefined) return used;
-	return answer && answer.statusCode >= 300 ? 0 : reservation.credits;
+	const mayHaveBilled = !answer || answer.statusCode < 300 || GATEWAY_GAVE_UP.includes(answer.statusCode);
+	return mayHaveBilled ? reservation.credits : 0;
 }
 
 /** One endpoint's share of a run: where its requests go, what they carry and how fast they may go. */
@@ -220,7 +224,7 @@ export async function runJobs(
 		isCancelled = () => false,
 		runStop = {},
 		classify = (answer, identifiers) => classifyAnswer(answer, identifiers, matchType),
-		onAnswered = () => undefined,
+		onAnswered = () => 0,
 		credits,
 	} = options;
 	const feed = Array.isArray(batches) ? BatchFeed.of(batches) : batches;
@@ -229,6 +233,8 @@ export async function runJobs(
 	const pacer = new RequestPacer(pacing.requestsPerMinute, clock, pacing.concurrency, options.sharedWindow);
 	let stopped: ItemFailure | undefined;
 	const halted = () => stopped ?? runStop.failure;
+	// What one identifier may cost: the price table's worst case, raised if Crustdata ever bills more.
+	let creditsEach = credits?.each ?? 0;
 
 	const stop = (failure: ItemFailure) => {
 		// A real cause replaces the consequence of an earlier one; nothing replaces a cause.
@@ -245,7 +251,7 @@ export async function runJobs(
 	/** Reserves what the job may cost; what the cap cannot afford goes back to the queue, or fails when nothing fits. */
 	const reserveFor = async (job: Job): Promise<Reservation | undefined> => {
 		if (!credits) return { count: job.identifiers.length, credits: 0 };
-		const reservation = await credits.cap.reserve(job.identifiers.length, credits.each, credits.fromEarmark);
+		const reservation = await credits.cap.reserve(job.identifiers.length, creditsEach, credits.fromEarmark);
 		if (reservation.count === 0) {
 			for (const identifier of job.identifiers) result.failures.set(identifier, credits.cap.failure);
 			return undefined;
@@ -260,20 +266,20 @@ export async function runJobs(
 
 	/** A job that will not be sent: what was held back for it is given back. */
 	const forgo = (job: Job, halt: ItemFailure) => {
-		if (credits?.fromEarmark) credits.cap.releaseEarmark(job.identifiers.length * credits.each);
+		if (credits?.fromEarmark) credits.cap.releaseEarmark(job.identifiers.length * creditsEach);
 		fail(job.identifiers, halt);
 	};
 
-	const attempt = async (job: Job): Promise<void> => {
-		const reservation = await reserveFor(job);
+	/** Sends the job once; a retry keeps the reservation `held` by an attempt that cost nothing. */
+	const attempt = async (job: Job, held?: Reservation): Promise<void> => {
+		const reservation = held ?? (await reserveFor(job));
 		if (!reservation) return;
-		let ticket: number;
+		let ticket: number | undefined;
 		try {
 			ticket = await pacer.waitForSlot();
-		} catch (error) {
-			// A cancelled wait: what the request held goes back, so no other request waits for it.
-			credits?.cap.settle(reservation, 0);
-			throw error;
+		} finally {
+			// A cancelled wait gives back what the request held, so no request of the other pass waits for it.
+			if (ticket === undefined) credits?.cap.settle(reservation, 0);
 		}
 		// A pass that never had to wait learns of a cancelled execution here, before it sends.
 		if (isCancelled()) stop(CANCELLED);
@@ -299,8 +305,14 @@ export async function runJobs(
 				: { kind: 'transient', reason: connectionProblem(error, pacing.timeoutMs) };
 		}
 		if (job.bisection && (classified.kind === 'answered' || classified.kind === 'rejected')) job.bisection.answered += 1;
-		const handedOn = classified.kind === 'answered' ? onAnswered(classified.entries) || 0 : 0;
-		credits?.cap.settle(reservation, creditsSpent(answer, reservation), handedOn * (credits.handedOnEach ?? 0));
+		const handedOn = classified.kind === 'answered' ? onAnswered(classified.entries) : 0;
+		const spent = creditsSpent(answer, reservation);
+		const retried = (classified.kind === 'rateLimited' || classified.kind === 'transient') && job.attempt <= pacing.maxRetries;
+		// An attempt that cost nothing keeps its reservation for the retry: what it drew from an
+		// earmark must not go to the other pass during the wait.
+		const keeps = retried && spent === 0;
+		if (!keeps) credits?.cap.settle(reservation, spent, handedOn * (credits.handedOnEach ?? 0));
+		if (credits && spent > reservation.credits) creditsEach = Math.max(creditsEach, spent / reservation.count);
 
 		switch (classified.kind) {
 			case 'answered':
@@ -353,7 +365,7 @@ export async function runJobs(
 
 		// Rate limited or a transient failure: send the same request again, a bounded number of times.
 		const reason = classified.kind === 'rateLimited' ? 'Crustdata kept answering 429 (rate limited)' : classified.reason;
-		if (job.attempt > pacing.maxRetries) {
+		if (!retried) {
 			return fail(job.identifiers, {
 				source: 'api',
 				message: `The request failed after ${job.attempt} ${job.attempt === 1 ? 'try' : 'tries'}: ${reason}`,
@@ -362,7 +374,7 @@ export async function runJobs(
 		}
 		result.stats.retries += 1;
 		if (classified.kind === 'transient') await clock.sleep(backoffMs(job.attempt));
-		await attempt(job);
+		await attempt(job, keeps ? reservation : undefined);
 	};
 
 	const nextJob = async (): Promise<Job | undefined> => {

@@ -238,7 +238,7 @@ describe(`n8n ${VERSION}`, () => {
 			rate_limit_per_minute: 2,
 			estimated_seconds: 60,
 		});
-		assert.equal(taskData.hints[0].message, 'Dry run: nothing billable was sent. The run would send 3 requests and cost at most 10 credits.');
+		assert.equal(taskData.hints[0].message, 'Dry run: nothing billable was sent. The run would send at most 3 requests and cost at most 10 credits');
 
 		// The same inputs and settings without Dry Run.
 		const real = await run('E2eDryRunReal001', { creditBudget: 500 });

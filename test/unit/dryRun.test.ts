@@ -46,6 +46,8 @@ describe('dryRunReport', () => {
 		const plan = planRequests(slugs(60), 'profileUrl', 25);
 		expect(dryRunReport(plan, [], facts(settings, 'profile'))).toMatchObject({ requests: 3, max_credits: 120 });
 		expect(dryRunReport(plan, [], facts(settings, 'contactEndpoint'))).toMatchObject({ requests: 6, max_credits: 120 });
+		// The account could not say: the run may move to the contact endpoint, so the most it could send counts those too.
+		expect(dryRunReport(plan, [], facts(settings, 'untold'))).toMatchObject({ requests: 6, max_credits: 120 });
 	});
 
 	it('takes the longest of the two endpoints at their limits and of both under the key limit', () => {
@@ -69,8 +71,8 @@ describe('dryRunHints', () => {
 			return dryRunHints(dryRunReport(plan, [], account), account, false).map((hint) => hint.message);
 		};
 		expect(messages('contactEndpoint', 'all')).toEqual([
-			'Dry run: nothing billable was sent. The run would send 2 requests and cost at most 3 credits.',
-			'The figures count one person for each email; each further candidate Crustdata returns costs up to 2 credits more for contact data. Set Return Matches to Best Match Only to rule that out.',
+			'Dry run: nothing billable was sent. The run would send at most 2 requests and cost at most 3 credits',
+			'The figures count one person for each email; each further candidate Crustdata returns costs up to 2 credits more for contact data. Set Return Matches to Best Match Only to rule that out',
 		]);
 		expect(messages('contactEndpoint', 'best')).toHaveLength(1);
 		expect(messages('profile', 'all')).toHaveLength(1);
@@ -81,7 +83,7 @@ describe('dryRunHints', () => {
 		const account = facts(settingsWith({}));
 		const report = dryRunReport(planRequests(raw, 'profileUrl', 25), raw, account);
 		expect(dryRunHints(report, account, true).map((hint) => hint.message)).toContain(
-			'The run would stop at item 1 before sending anything: "not a url" is not a LinkedIn profile URL. Fix the rejected items, or set On Error to Continue.',
+			'The run would stop at item 1 before sending anything: "not a url" is not a LinkedIn profile URL. Fix the rejected items, or set On Error to Continue',
 		);
 		expect(dryRunHints(report, account, false)).toHaveLength(1);
 	});
@@ -91,7 +93,7 @@ describe('dryRunHints', () => {
 		const report = dryRunReport(planRequests(slugs(30), 'profileUrl', 25), [], account);
 		expect(report.max_credits).toBe(12);
 		expect(dryRunHints(report, account, false).map((hint) => hint.message)).toContain(
-			'Without Max Credits the run could cost up to 30 credits; at the cap of 12 credits, some inputs may be left unsent.',
+			'Without Max Credits the run could cost up to 30 credits; at the cap of 12 credits, some inputs may be left unsent',
 		);
 	});
 });

@@ -357,8 +357,10 @@ describe('runJobs under a credit cap', () => {
 			return answer(200, entries, { 'x-credits-used': String(Math.ceil(identifiers.length / 2)) });
 		};
 		const result = await runJobs(chunk(ids(60), 25), pacing(), URL_TYPE, halfFound, virtualClock(), { credits: { cap, each: 1 } });
-		expect(cap.spentCredits).toBeLessThanOrEqual(30);
-		expect(result.entries.length).toBeGreaterThan(30);
+		// Each answer gives back what its no-matches did not cost, and the next request grows into it.
+		expect(sent.map((request) => request.length)).toEqual([25, 17, 8, 4, 2, 1]);
+		expect(cap.spentCredits).toBe(30);
+		expect(result.entries).toHaveLength(57);
 	});
 
 	it('does not stop a run that stops at the first failure: the affordable part is sent', async () => {
@@ -394,7 +396,79 @@ describe('runJobs under a credit cap', () => {
 		});
 		// 10 people at 1 credit, each with 1 credit held back for its contact data: the cap is full.
 		expect(result.entries).toHaveLength(10);
-		const contact = await cap.reserve(10, 1, true);
-		expect(contact.count).toBe(10);
+		expect((await cap.reserve(10, 1)).count).toBe(0);
+		expect((await cap.reserve(10, 1, true)).count).toBe(10);
+	});
+});
+
+describe('runJobs under a credit cap, with two passes and faults', () => {
+	const billedEach = (each: number) => async (identifiers: string[]) =>
+		answer(
+			200,
+			identifiers.map((matched_on) => ({ matched_on, matches: [{ confidence_score: 1, person_data: {} }] })),
+			{ 'x-credits-used': String(identifiers.length * each) },
+		);
+	const ids = (count: number) => Array.from({ length: count }, (_, i) => `p${i}`);
+
+	/** A profile pass that hands every person it finds to a contact pass, both under one cap. */
+	async function twoPasses(cap: CreditCap, contactSend: (identifiers: string[]) => Promise<HttpAnswer>) {
+		const clock = virtualClock();
+		const feed = new BatchFeed();
+		const profiles = runJobs(chunk(ids(12), 5), pacing(), URL_TYPE, billedEach(1), clock, {
+			credits: { cap, each: 2, handedOnEach: 1 },
+			onAnswered: (entries) => {
+				feed.push(entries.map((entry) => entry.matched_on));
+				return entries.length;
+			},
+		}).finally(() => feed.close());
+		const contact = runJobs(feed, pacing(), URL_TYPE, contactSend, clock, { credits: { cap, each: 1, fromEarmark: true } });
+		const [profileResult, contactResult] = await Promise.all([profiles, contact]);
+		return { profileResult, contactResult };
+	}
+
+	it('a contact request retried after a server error keeps its earmark: every profile bought gets its contact data', async () => {
+		const cap = new CreditCap(20);
+		let calls = 0;
+		const failsFirst = async (identifiers: string[]) => (++calls === 1 ? answer(500, {}) : await billedEach(1)(identifiers));
+		const { profileResult, contactResult } = await twoPasses(cap, failsFirst);
+		expect(profileResult.entries).toHaveLength(10);
+		expect(contactResult.entries).toHaveLength(10);
+		expect(contactResult.failures.size).toBe(0);
+		expect(cap.spentCredits).toBe(20);
+	});
+
+	it('learns from an answer that costs more than the price table says, and reserves that from then on', async () => {
+		const cap = new CreditCap(25);
+		const sent: string[][] = [];
+		const dearer = async (identifiers: string[]) => {
+			sent.push(identifiers);
+			return await billedEach(2)(identifiers);
+		};
+		await runJobs(chunk(ids(40), 5), pacing(), URL_TYPE, dearer, virtualClock(), { credits: { cap, each: 1 } });
+		// The first request of 5 cost 10, not 5: the next ones are sized at 2 a person, so the last shrinks to 2.
+		expect(sent.map((request) => request.length)).toEqual([5, 5, 2]);
+		expect(cap.spentCredits).toBe(24);
+	});
+
+	it('gives back what a cancelled wait held, so the other pass does not wait for it', async () => {
+		const cap = new CreditCap(2);
+		let cancel: (error: Error) => void = () => undefined;
+		const clock = { now: () => 0, sleep: async () => await new Promise<void>((_, reject) => (cancel = reject)) };
+		// One request a minute: the second waits for the window, and that wait is cancelled.
+		const first = runJobs([['a'], ['b']], pacing({ requestsPerMinute: 1 }), URL_TYPE, billedEach(1), clock, { credits: { cap, each: 1 } });
+		for (let turn = 0; turn < 20; turn++) await Promise.resolve();
+		const other = runJobs([['c']], pacing(), URL_TYPE, billedEach(1), virtualClock(), { credits: { cap, each: 1 } });
+		cancel(new ManualExecutionCancelledError('test'));
+		await expect(first).rejects.toThrow();
+		expect((await other).entries.map((entry) => entry.matched_on)).toEqual(['c']);
+	});
+
+	it('gives back the earmark of contact requests a stopped run will not send', async () => {
+		const cap = new CreditCap(10);
+		const profiles = await cap.reserve(5, 2);
+		cap.settle(profiles, 5, 5);
+		const stopped = { failure: { source: 'api' as const, message: 'out of credits', description: '', endsRun: true } };
+		await runJobs([ids(5)], pacing(), URL_TYPE, billedEach(1), virtualClock(), { credits: { cap, each: 1, fromEarmark: true }, runStop: stopped });
+		expect(await cap.reserve(5, 1)).toMatchObject({ count: 5 });
 	});
 });
