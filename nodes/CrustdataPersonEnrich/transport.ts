@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions, IHttpRequestOptions, IN8nHttpFullResponse } from 'n8n-workflow';
-import { NodeOperationError, sleepWithAbort } from 'n8n-workflow';
+import * as workflow from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { insecureUrlReason, trimBaseUrl } from '../../credentials/baseUrl';
 import type { HttpAnswer } from './answerPolicy';
@@ -47,7 +48,18 @@ export async function openCrustdataClient(context: IExecuteFunctions, timeoutMs:
 	};
 }
 
+type AbortableSleep = (ms: number, signal?: AbortSignal) => Promise<void>;
+
+/**
+ * n8n-workflow's abortable sleep, from whichever n8n loads the package: n8n 2.8 exports it as
+ * `sleepWithAbort`; later versions dropped that name and give `sleep` the signal instead.
+ */
+const abortableSleep: AbortableSleep =
+	'sleepWithAbort' in workflow && typeof workflow.sleepWithAbort === 'function'
+		? workflow.sleepWithAbort
+		: (workflow.sleep as AbortableSleep);
+
 /** Real time, whose waits end at once, with n8n's cancellation error, when the run is cancelled. */
 export function abortableClock(signal: AbortSignal | undefined): Clock {
-	return { now: () => Date.now(), sleep: async (ms) => await sleepWithAbort(ms, signal) };
+	return { now: () => Date.now(), sleep: async (ms) => await abortableSleep(ms, signal) };
 }

@@ -4,6 +4,7 @@
 const { spawn, execFileSync } = require('node:child_process');
 const crypto = require('node:crypto');
 const net = require('node:net');
+const os = require('node:os');
 const fs = require('node:fs');
 const path = require('node:path');
 
@@ -11,6 +12,12 @@ const ROOT = path.resolve(__dirname, '../..');
 const HOSTS_DIR = path.join(__dirname, 'hosts');
 const WORK_DIR = path.join(ROOT, '.e2e');
 const PACKAGE_NAME = require(path.join(ROOT, 'package.json')).name;
+/**
+ * n8n user folders live outside the repository, so the installed package finds n8n-workflow where
+ * it does for users (n8n's own copy, through the NODE_PATH n8n sets), never the repository's dev
+ * copy; one folder per checkout, so two checkouts can run their suites at once.
+ */
+const INSTANCES_DIR = path.join(os.tmpdir(), `${PACKAGE_NAME}-e2e-${crypto.createHash('sha256').update(ROOT).digest('hex').slice(0, 8)}`);
 const EXAMPLES_DIR = path.join(ROOT, 'examples');
 // Where the CSV example reads and writes: n8n's files folder in its Docker image.
 const EXAMPLE_FILES_DIR = '/home/node/.n8n-files';
@@ -98,7 +105,7 @@ function installPackageInto(userFolder) {
  * The folder starts empty unless `keep` is set (the editor keeps its owner account and runs).
  */
 async function createInstance(n8n, name, extraEnv = {}, { keep = false } = {}) {
-	const userFolder = path.join(WORK_DIR, 'instances', `${n8n.version}-${name}`);
+	const userFolder = path.join(INSTANCES_DIR, `${n8n.version}-${name}`);
 	if (!keep) fs.rmSync(userFolder, { recursive: true, force: true });
 	fs.mkdirSync(userFolder, { recursive: true });
 	installPackageInto(userFolder);

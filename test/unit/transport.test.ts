@@ -63,3 +63,27 @@ describe('sendPass', () => {
 		expect(sent[0]).toMatchObject({ method: 'POST', url: 'https://api.example.test/person/enrich', timeout: 5_000 });
 	});
 });
+
+describe('abortableClock', () => {
+	it("uses n8n-workflow's sleepWithAbort where the n8n that loads the node has it (n8n 2.8)", async () => {
+		const controller = new AbortController();
+		const { abortableClock } = await import('../../nodes/CrustdataPersonEnrich/transport');
+		const waiting = abortableClock(controller.signal).sleep(60_000);
+		controller.abort();
+		await expect(waiting).rejects.toThrow(ManualExecutionCancelledError);
+	});
+
+	it('falls back to sleep with the signal on newer n8n, which dropped sleepWithAbort', async () => {
+		const controller = new AbortController();
+		const newerSleep = jest.fn(async () => undefined);
+		type Transport = typeof import('../../nodes/CrustdataPersonEnrich/transport');
+		let clock: Transport | undefined;
+		jest.isolateModules(() => {
+			jest.doMock('n8n-workflow', () => ({ ...jest.requireActual('n8n-workflow'), sleepWithAbort: undefined, sleep: newerSleep }));
+			clock = jest.requireActual<Transport>('../../nodes/CrustdataPersonEnrich/transport');
+		});
+		await clock?.abortableClock(controller.signal).sleep(25);
+		expect(newerSleep).toHaveBeenCalledWith(25, controller.signal);
+		jest.dontMock('n8n-workflow');
+	});
+});
