@@ -3,7 +3,7 @@ import type { NodeExecutionHint } from 'n8n-workflow';
 import { DISCOVERY_TIMEOUT_MS } from './accountLimits';
 import { creditsText } from './quantities';
 import type { CrustdataClient } from './transport';
-import { isRecord } from './types';
+import { isRecord, numberFrom } from './types';
 
 /**
  * The account's balance: `GET /account/credits` (free), read before a run so the run can say
@@ -14,10 +14,7 @@ const ACCOUNT_CREDITS_PATH = '/account/credits';
 
 /** The credits left on the account, or undefined when Crustdata does not say. */
 export function readBalance(statusCode: number, body: unknown): number | undefined {
-	if (statusCode !== 200 || !isRecord(body) || !isRecord(body.account)) return undefined;
-	const { credits } = body.account;
-	const balance = typeof credits === 'string' && credits.trim() !== '' ? Number(credits) : credits;
-	return typeof balance === 'number' && Number.isFinite(balance) ? balance : undefined;
+	return statusCode === 200 && isRecord(body) && isRecord(body.account) ? numberFrom(body.account.credits) : undefined;
 }
 
 /** Asks Crustdata for the balance; a run never waits long for it nor fails without it. */

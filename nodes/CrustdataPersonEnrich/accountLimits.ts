@@ -5,7 +5,7 @@ import { OPERATION_NAME } from './description';
 import { deniedFields } from './fieldPaths';
 import { ENDPOINT } from './requestPlanning';
 import type { CrustdataClient } from './transport';
-import { isRecord, type EnrichSettings, type ItemFailure, type Operation, type RateLimit } from './types';
+import { isRecord, numberFrom, type EnrichSettings, type ItemFailure, type Operation, type RateLimit } from './types';
 
 /**
  * The account's limits and permissions: what `GET /account/endpoints` (free) says this key may
@@ -47,8 +47,8 @@ export interface AccountVerdict {
 
 /** A limit as a whole number of requests: a fraction of a request cannot be sent. */
 function limitFrom(value: unknown): number | undefined {
-	const limit = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-	return typeof limit === 'number' && Number.isFinite(limit) && limit >= 1 ? Math.floor(limit) : undefined;
+	const limit = numberFrom(value);
+	return limit !== undefined && limit >= 1 ? Math.floor(limit) : undefined;
 }
 
 const strings = (value: unknown) =>

@@ -92,7 +92,7 @@ export class CreditCap {
 		this.spent = rounded(this.spent + spent);
 		this.reserved = rounded(this.reserved - reservation.credits + kept);
 		this.earmarked = rounded(this.earmarked + kept);
-		for (const wake of this.waiters.splice(0)) wake();
+		this.wake();
 	}
 
 	/** Gives back what was earmarked for requests that will not be sent. */
@@ -100,6 +100,11 @@ export class CreditCap {
 		const released = Math.min(this.earmarked, credits);
 		this.earmarked = rounded(this.earmarked - released);
 		this.reserved = rounded(this.reserved - released);
+		this.wake();
+	}
+
+	/** Credits came back: every reservation waiting looks again. */
+	private wake(): void {
 		for (const wake of this.waiters.splice(0)) wake();
 	}
 }

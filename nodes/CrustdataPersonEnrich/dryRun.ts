@@ -4,7 +4,7 @@ import { sharedLimit } from './accountLimits';
 import { checkAccount, type AccountCheck } from './enrichmentRun';
 import { contactCredits, mostCredits } from './prices';
 import { count, creditsText } from './quantities';
-import { requestSize, type RequestPlan } from './requestPlanning';
+import { identifierCount, requestSize, type RequestPlan } from './requestPlanning';
 import { toNodeError } from './resultMapping';
 import type { EnrichSettings } from './types';
 
@@ -45,7 +45,7 @@ export type DryRunReport = {
 
 export function dryRunReport(plan: RequestPlan, rawIdentifiers: unknown[], facts: AccountFacts): DryRunReport {
 	const { settings, account, contactVerdict } = facts;
-	const unique = plan.batches.reduce((total, batch) => total + batch.length, 0);
+	const unique = identifierCount(plan.batches);
 	const rejected = plan.inputs.flatMap((input) =>
 		input.failure ? [{ item: input.itemIndex, identifier: shown(rawIdentifiers[input.itemIndex]), reason: input.failure.message }] : [],
 	);

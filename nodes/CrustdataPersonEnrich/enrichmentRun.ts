@@ -15,7 +15,7 @@ import { CreditCap } from './creditCap';
 import { employerCheckOnAccount } from './employerCheck';
 import { SlidingWindow } from './pacer';
 import { contactCredits, mostCredits, personCredits } from './prices';
-import { buildRequestBody, ENDPOINT, normaliseProfileUrl, requestSize } from './requestPlanning';
+import { buildRequestBody, ENDPOINT, identifierCount, normaliseProfileUrl, requestSize } from './requestPlanning';
 import { indexAnswers } from './resultMapping';
 import { BatchFeed, nothingSent, sendPass, type EndpointPass, type RunOptions, type TransportResult } from './sendLoop';
 import { openCrustdataClient, type CrustdataClient } from './transport';
@@ -117,7 +117,7 @@ export async function runEnrichment(
 		account,
 		contactVerdict,
 		balance: await check.balance,
-		mostCredits: mostCredits(batches.flat().length, settings, contactVerdict?.source),
+		mostCredits: mostCredits(identifierCount(batches), settings, contactVerdict?.source),
 	};
 }
 

@@ -115,6 +115,9 @@ export function chunk<T>(values: T[], size: number): T[][] {
 /** Identifiers per request: Batch Size, within what Crustdata takes, whatever an expression gave. */
 export const requestSize = (batchSize: number) => Math.min(Math.max(1, Math.floor(batchSize) || 1), MAX_BATCH_SIZE);
 
+/** How many identifiers the batches carry: the run's unique lookups. */
+export const identifierCount = (batches: string[][]) => batches.reduce((total, batch) => total + batch.length, 0);
+
 /** Normalises every input's identifier, then sends each unique one once. */
 export function planRequests(
 	rawIdentifiers: unknown[],

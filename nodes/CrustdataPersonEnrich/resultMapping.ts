@@ -7,7 +7,7 @@ import { emailDomainMatchesEmployer, fieldsTheEmployerCheckNeeds } from './emplo
 import type { EnrichmentRun } from './enrichmentRun';
 import { withoutPath } from './fieldPaths';
 import { count, creditsText } from './quantities';
-import type { PlannedInput, RequestPlan } from './requestPlanning';
+import { identifierCount, type PlannedInput, type RequestPlan } from './requestPlanning';
 import type { TransportStats } from './sendLoop';
 import { simplifyPerson } from './simplifyPerson';
 import {
@@ -317,7 +317,7 @@ export function summariseRun(
 		},
 	];
 	const rejected = plan.inputs.filter((input) => input.failure).length;
-	const sent = plan.batches.reduce((total, batch) => total + batch.length, 0);
+	const sent = identifierCount(plan.batches);
 	const duplicates = plan.inputs.length - rejected - sent;
 	const dropped = [
 		...(rejected > 0 ? [`${count(rejected, 'input')} not sent because the identifier was empty or malformed`] : []),

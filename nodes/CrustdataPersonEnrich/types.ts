@@ -6,6 +6,12 @@ import type { IDataObject } from 'n8n-workflow';
 export const isRecord = (value: unknown): value is IDataObject =>
 	typeof value === 'object' && value !== null && !Array.isArray(value);
 
+/** A number from an answer, given as a number or as numeric text; undefined for anything else. */
+export function numberFrom(value: unknown): number | undefined {
+	const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+	return typeof number === 'number' && Number.isFinite(number) ? number : undefined;
+}
+
 export type Operation = 'enrich' | 'enrichLive';
 
 export type IdentifierType = 'profileUrl' | 'businessEmail';
