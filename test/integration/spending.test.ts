@@ -86,6 +86,15 @@ describe('dry run', () => {
 		expect(run.outputs[0][0].json).toMatchObject({ unique_identifiers: 60, requests: 3, rate_limit_per_minute: 1, estimated_seconds: 120 });
 	});
 
+	it('works for Enrich Live, priced at its flat 7 credits a profile', async () => {
+		const run = await runNode(sandbox, {
+			items: urlItems(urls(30)),
+			parameters: { operation: 'enrichLive', fields: ['basic_profile'], options: { dryRun: true } },
+		});
+		expect(freeOnly()).toBe(true);
+		expect(run.outputs[0][0].json).toMatchObject({ unique_identifiers: 30, requests: 2, max_credits: 210 });
+	});
+
 	it('with a cap, the most it could cost is the cap', async () => {
 		const run = await runNode(sandbox, withOptions({ dryRun: true, maxCredits: 12 }, { items: urlItems(urls(30)) }));
 		expect(run.outputs[0][0].json.max_credits).toBe(12);
