@@ -48,6 +48,27 @@ function withoutOuterNpmConfig(env) {
 	return Object.fromEntries(Object.entries(env).filter(([name]) => !/^npm_config_/i.test(name)));
 }
 
+const NPM_CI_ATTEMPTS = 3;
+
+/**
+ * A registry hiccup (a reset connection, a truncated tarball) fails `npm ci` part-way through
+ * n8n's 1,900 packages; the lockfile pins every byte, so trying again is safe and is what a person
+ * would do.
+ */
+function npmCiWithRetries(cwd, env) {
+	for (let attempt = 1; ; attempt++) {
+		try {
+			execFileSync('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd, env, stdio: ['ignore', 'inherit', 'inherit'] });
+			return;
+		} catch (error) {
+			if (attempt === NPM_CI_ATTEMPTS) throw new Error(`npm ci in ${cwd} failed ${attempt} times; npm's log above says why`, { cause: error });
+			log(`npm ci in ${cwd} failed (attempt ${attempt} of ${NPM_CI_ATTEMPTS}); trying again in 10 s`);
+			fs.rmSync(path.join(cwd, 'node_modules'), { recursive: true, force: true });
+			Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10_000);
+		}
+	}
+}
+
 /** npm ci of one committed host manifest into .e2e/<name>, skipped when already done for this lockfile. */
 function installHost(name, env = process.env) {
 	const source = path.join(HOSTS_DIR, name);
@@ -59,11 +80,7 @@ function installHost(name, env = process.env) {
 	fs.mkdirSync(target, { recursive: true });
 	for (const file of ['package.json', 'package-lock.json']) fs.copyFileSync(path.join(source, file), path.join(target, file));
 	const started = Date.now();
-	execFileSync('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], {
-		cwd: target,
-		env: withoutOuterNpmConfig(env),
-		stdio: ['ignore', 'inherit', 'inherit'],
-	});
+	npmCiWithRetries(target, withoutOuterNpmConfig(env));
 	fs.writeFileSync(stamp, lock);
 	log(`installed ${name} in ${Math.round((Date.now() - started) / 1000)} s`);
 	return target;
