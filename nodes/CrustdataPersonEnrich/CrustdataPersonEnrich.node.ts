@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { isToolCall, toolAnswer, toolFailure, withToolBounds } from './agentTool';
 import { addContactData } from './contactPass';
 import { nodeProperties } from './description';
 import { dryRun } from './dryRun';
@@ -18,6 +19,7 @@ import {
 } from './resultMapping';
 import { readIdentifier, readSettings } from './settings';
 import { CREDENTIAL_TYPE } from './transport';
+import type { EnrichSettings } from './types';
 
 export class CrustdataPersonEnrich implements INodeType {
 	description: INodeTypeDescription = {
@@ -38,30 +40,47 @@ export class CrustdataPersonEnrich implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const items = this.getInputData();
-		const node = this.getNode();
-		const continueOnFail = this.continueOnFail();
-		const settings = readSettings(this);
-		const matchType = MATCH_TYPE[settings.identifierType];
-
-		const identifiers = items.map((_, itemIndex) => readIdentifier(this, settings, itemIndex));
-		const plan = planRequests(identifiers, settings.identifierType, settings.batchSize);
-		if (settings.dryRun) return [await dryRun(this, plan, identifiers, settings)];
-		if (!continueOnFail) throwOnRejectedInput(plan.inputs, node);
-
-		const run = await runEnrichment(this, plan.batches, settings, matchType, {
-			failFast: !continueOnFail,
-			failsInput: (entry) => failsInput(entry, settings),
-		});
-		const answers = indexAnswers(run.profiles.entries, normaliserFor(settings.identifierType));
-		let outcomes = joinResults(plan.inputs, answers, run.profiles.failures, settings, matchType);
-		if (settings.contact) outcomes = addContactData(outcomes, { ...settings, contact: settings.contact }, continueOnFail, run.contact);
-		outcomes = withoutFieldsTheNodeAskedFor(outcomes, settings);
-		if (settings.simplify) outcomes = addSimplePerson(outcomes);
-
-		const inputFields = settings.includeInputFields ? (itemIndex: number) => items[itemIndex].json : undefined;
-		const output = toOutputItems(outcomes, node, continueOnFail, inputFields);
-		this.addExecutionHints(...summariseRun(plan, outcomes, run, settings));
-		return [output];
+		if (!isToolCall(this)) return [await enrichItems(this, readSettings(this))];
+		try {
+			return [await enrichItems(this, withToolBounds(readSettings(this), Date.now()), { asTool: true })];
+		} catch (error) {
+			return [[toolFailure(error)]];
+		}
 	}
+}
+
+/**
+ * One run: every input's identifier planned, sent and joined back to its item. A tool call
+ * continues past failed inputs whatever On Error says, as its answer is an agent's to read.
+ */
+async function enrichItems(
+	context: IExecuteFunctions,
+	settings: EnrichSettings,
+	{ asTool = false } = {},
+): Promise<INodeExecutionData[]> {
+	const items = context.getInputData();
+	const node = context.getNode();
+	const continueOnFail = asTool || context.continueOnFail();
+	const matchType = MATCH_TYPE[settings.identifierType];
+
+	const identifiers = items.map((_, itemIndex) => readIdentifier(context, settings, itemIndex));
+	const plan = planRequests(identifiers, settings.identifierType, settings.batchSize);
+	if (settings.dryRun) return await dryRun(context, plan, identifiers, settings);
+	if (!continueOnFail) throwOnRejectedInput(plan.inputs, node);
+
+	const run = await runEnrichment(context, plan.batches, settings, matchType, {
+		failFast: !continueOnFail,
+		failsInput: (entry) => failsInput(entry, settings),
+	});
+	const answers = indexAnswers(run.profiles.entries, normaliserFor(settings.identifierType));
+	let outcomes = joinResults(plan.inputs, answers, run.profiles.failures, settings, matchType);
+	if (settings.contact) outcomes = addContactData(outcomes, { ...settings, contact: settings.contact }, continueOnFail, run.contact);
+	outcomes = withoutFieldsTheNodeAskedFor(outcomes, settings);
+
+	const inputFields = settings.includeInputFields ? (itemIndex: number) => items[itemIndex].json : undefined;
+	const output = asTool
+		? toolAnswer(outcomes, settings.includePersonData)
+		: toOutputItems(settings.simplify ? addSimplePerson(outcomes) : outcomes, node, continueOnFail, inputFields);
+	context.addExecutionHints(...summariseRun(plan, outcomes, run, settings));
+	return output;
 }

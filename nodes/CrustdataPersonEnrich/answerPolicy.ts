@@ -94,6 +94,17 @@ export const CANCELLED: ItemFailure = {
 	endsRun: true,
 };
 
+/** A request the rate limit would hold past the run's wait deadline: answered now, with when to try again. */
+export function rateLimitedFor(waitMs: number): ItemFailure {
+	return {
+		source: 'api',
+		message: `Rate limited by Crustdata, retry in ${Math.max(1, Math.ceil(waitMs / 1000))} s`,
+		description: '',
+		httpCode: '429',
+		endsRun: true,
+	};
+}
+
 const outOfCredits = (statusCode: number): ItemFailure => ({
 	source: 'api',
 	message: 'The Crustdata account is out of credits',

@@ -2,6 +2,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { MAX_IN_FLIGHT } from './pacer';
 import { CONTACT_TIER_CREDITS, VERIFIED_EMAIL_CREDITS } from './prices';
+import { includePersonDataProperty, toolDescriptionProperty } from './toolProperties';
 import type { ContactTier, Operation } from './types';
 
 // The node's parameters as the editor shows them. Names are part of the public contract.
@@ -43,6 +44,7 @@ const identifierParameter = {
 } satisfies INodeProperties;
 
 export const nodeProperties: INodeProperties[] = [
+	toolDescriptionProperty,
 	{
 		displayName: 'Operation',
 		name: 'operation',
@@ -153,6 +155,7 @@ export const nodeProperties: INodeProperties[] = [
 			"Which contact data to get for each matched person. Depending on your plan, Crustdata serves it with the profile or from its contact endpoint; the node picks the one your account has.",
 		displayOptions: { show: { fields: ['contact'] } },
 	},
+	includePersonDataProperty,
 	{
 		displayName: 'Options',
 		name: 'options',

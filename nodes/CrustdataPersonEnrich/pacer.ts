@@ -95,17 +95,34 @@ export class RequestPacer {
 		return this.fixedInFlight > 0 ? this.fixedInFlight : inFlightFor(this.requestsPerMinute, this.answerTimeMs);
 	}
 
-	/** Resolves when a request may go out; the ticket it returns goes back with `settle`. */
-	async waitForSlot(): Promise<number> {
+	/**
+	 * Resolves when a request may go out; the ticket it returns goes back with `settle`. Given
+	 * `latestStart`, it resolves to undefined at once when the rate limit holds the request past
+	 * it, so a caller with a deadline (an agent's tool call) can answer instead of waiting.
+	 */
+	async waitForSlot(): Promise<number>;
+	async waitForSlot(latestStart: number): Promise<number | undefined>;
+	async waitForSlot(latestStart = Infinity): Promise<number | undefined> {
 		for (;;) {
 			const now = this.clock.now();
-			const windowsFreeAt = Math.max(...this.windows.map((window) => window.freeAt(now)));
+			const rateLimitedUntil = this.rateLimitedUntil(now);
+			if (rateLimitedUntil > latestStart) return undefined;
 			const inFlightFreeAt = this.inFlight.size >= this.allowedInFlight ? Infinity : now;
-			const readyAt = Math.max(windowsFreeAt, this.serverWindowFreeAt(now), this.pausedUntil, inFlightFreeAt);
+			const readyAt = Math.max(rateLimitedUntil, this.serverWindowFreeAt(now), inFlightFreeAt);
 			if (readyAt <= now) return this.send(now);
 			if (readyAt === Infinity) await new Promise<void>((wake) => this.wakeWaiters.push(wake));
 			else await this.clock.sleep(readyAt - now);
 		}
+	}
+
+	/**
+	 * When the rate limit lets the next request go: our windows, the server's window and a 429's
+	 * pause. Requests in flight and a pending probe are left out, as their answers come soon.
+	 */
+	rateLimitedUntil(now = this.clock.now()): number {
+		const windowsFreeAt = Math.max(...this.windows.map((window) => window.freeAt(now)));
+		const serverFreeAt = this.serverWindowFreeAt(now);
+		return Math.max(windowsFreeAt, serverFreeAt === Infinity ? now : serverFreeAt, this.pausedUntil);
 	}
 
 	pauseFor(ms: number): void {

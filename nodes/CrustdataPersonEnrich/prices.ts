@@ -19,14 +19,14 @@ export const CONTACT_TIER_CREDITS: Record<ContactTier, number> = {
 /** What `verified: true` adds for each person who gets a business email that passes. */
 export const VERIFIED_EMAIL_CREDITS = 0.5;
 
-const BASE_PROFILE_CREDITS = 1;
+export const BASE_PROFILE_CREDITS = 1;
 
-const DEV_PLATFORM_CREDITS = 1;
+export const DEV_PLATFORM_CREDITS = 1;
 
 const DEV_PLATFORM_SECTION = 'dev_platform_profiles';
 
 /** Enrich Live bills every profile it finds the same, whatever the fields. */
-const LIVE_PROFILE_CREDITS = 7;
+export const LIVE_PROFILE_CREDITS = 7;
 
 /**
  * The most one person found on the profile endpoint costs: the base price, the developer platform

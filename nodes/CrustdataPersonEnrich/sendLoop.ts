@@ -6,6 +6,7 @@ import {
 	classifyAnswer,
 	connectionProblem,
 	numberHeader,
+	rateLimitedFor,
 	withJitter,
 	type Classified,
 	type HttpAnswer,
@@ -231,6 +232,7 @@ export async function runJobs(
 	const result: TransportResult = { entries: [], failures: new Map(), stats: emptyStats() };
 	const queue: Job[] = [];
 	const pacer = new RequestPacer(pacing.requestsPerMinute, clock, pacing.concurrency, options.sharedWindow);
+	const waitDeadline = pacing.waitDeadline ?? Infinity;
 	let stopped: ItemFailure | undefined;
 	const halted = () => stopped ?? runStop.failure;
 	// What one identifier may cost: the price table's worst case, raised if Crustdata ever bills more.
@@ -276,10 +278,15 @@ export async function runJobs(
 		if (!reservation) return;
 		let ticket: number | undefined;
 		try {
-			ticket = await pacer.waitForSlot();
+			ticket = await pacer.waitForSlot(waitDeadline);
 		} finally {
-			// A cancelled wait gives back what the request held, so no request of the other pass waits for it.
+			// A cancelled or refused wait gives back what the request held, so no request of the other pass waits for it.
 			if (ticket === undefined) credits?.cap.settle(reservation, 0);
+		}
+		if (ticket === undefined) {
+			const rateLimited = rateLimitedFor(pacer.rateLimitedUntil() - clock.now());
+			stop(rateLimited);
+			return fail(job.identifiers, rateLimited);
 		}
 		// A pass that never had to wait learns of a cancelled execution here, before it sends.
 		if (isCancelled()) stop(CANCELLED);
@@ -307,7 +314,11 @@ export async function runJobs(
 		if (job.bisection && (classified.kind === 'answered' || classified.kind === 'rejected')) job.bisection.answered += 1;
 		const handedOn = classified.kind === 'answered' ? onAnswered(classified.entries) : 0;
 		const spent = creditsSpent(answer, reservation);
-		const retried = (classified.kind === 'rateLimited' || classified.kind === 'transient') && job.attempt <= pacing.maxRetries;
+		const backoff = classified.kind === 'transient' ? backoffMs(job.attempt) : 0;
+		const retried =
+			(classified.kind === 'rateLimited' || classified.kind === 'transient') &&
+			job.attempt <= pacing.maxRetries &&
+			clock.now() + backoff <= waitDeadline;
 		// An attempt that cost nothing keeps its reservation for the retry: what it drew from an
 		// earmark must not go to the other pass during the wait.
 		const keeps = retried && spent === 0;
@@ -373,7 +384,7 @@ export async function runJobs(
 			});
 		}
 		result.stats.retries += 1;
-		if (classified.kind === 'transient') await clock.sleep(backoffMs(job.attempt));
+		if (backoff > 0) await clock.sleep(backoff);
 		await attempt(job, keeps ? reservation : undefined);
 	};
 

@@ -135,6 +135,7 @@ export function readSettings(context: IExecuteFunctions): EnrichSettings {
 		returnMatches: options.returnMatches ?? 'all',
 		requireEmployerDomainMatch: identifierType === 'businessEmail' && (options.requireEmployerDomainMatch ?? false),
 		simplify: options.simplify ?? false,
+		includePersonData: context.getNodeParameter('includePersonData', 0, false) as boolean,
 		includeInputFields: options.includeInputFields ?? false,
 		batchSize: options.batchSize ?? MAX_BATCH_SIZE,
 		// Expressions can give any number here; keep each within what the node can honour.

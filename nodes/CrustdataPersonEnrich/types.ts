@@ -56,6 +56,12 @@ export interface PacingSettings {
 	concurrency: number;
 	maxRetries: number;
 	timeoutMs: number;
+	/**
+	 * A time on the run's clock no wait may end after (set for an agent's tool call): a request
+	 * the rate limit would hold longer fails at once with when to retry, and a retry that would
+	 * back off past it is not made.
+	 */
+	waitDeadline?: number;
 }
 
 /** The limit a run is paced at, and where it came from (shown in the run summary). */
@@ -82,6 +88,8 @@ export interface EnrichSettings {
 	employerDomainsDenied?: boolean;
 	/** Add a flat `person` beside `person_data`. */
 	simplify: boolean;
+	/** Tool calls: answer with the full `person_data` beside the flat person. */
+	includePersonData: boolean;
 	/** Keep the input item's fields in every output item. */
 	includeInputFields: boolean;
 	batchSize: number;

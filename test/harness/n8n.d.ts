@@ -23,5 +23,24 @@ export interface EnrichRun {
 
 export declare function runEnrichWorkflow(options: EnrichRunOptions): Promise<EnrichRun>;
 
+export interface ToolCallOptions {
+	nodeType: INodeType;
+	credentialType: ICredentialType;
+	credentials: IDataObject;
+	parameters: INodeParameters;
+	/** The arguments the agent called the tool with, read by the parameters' `$fromAI()`. */
+	toolArgs: IDataObject;
+}
+
+export interface ToolCall {
+	/** The output items' json: what n8n hands the agent, as JSON text. */
+	answer: IDataObject[];
+	/** The description the agent reads, as n8n resolved the parameter. */
+	toolDescription: unknown;
+}
+
+/** One tool call of the node's tool variant, run as n8n's queue-mode worker runs it. */
+export declare function callAsTool(options: ToolCallOptions): Promise<ToolCall>;
+
 /** Stops the timers n8n's services start on first use, so the test process can exit. */
 export declare function stopN8nServices(): void;

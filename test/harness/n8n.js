@@ -8,7 +8,7 @@ const {
 	NodeConnectionTypes,
 	createRunExecutionData,
 } = require('n8n-workflow');
-const { WorkflowExecute, ExecutionLifecycleHooks } = require('n8n-core');
+const { WorkflowExecute, ExecutionLifecycleHooks, SupplyDataContext } = require('n8n-core');
 // n8n-core's own copy of the DI container holds its service singletons.
 const { Container } = require(require.resolve('@n8n/di', { paths: [require.resolve('n8n-core')] }));
 const { SSHClientsManager } = require('n8n-core/dist/execution-engine/ssh-clients-manager');
@@ -156,7 +156,22 @@ async function runEnrichWorkflow({
 		settings: { executionOrder: 'v1' },
 	});
 	const hooks = new ExecutionLifecycleHooks('manual', 'exec-1', { id: 'wf-test', name: 'test', nodes, connections });
-	const additionalData = {
+	const additionalData = additionalDataFor(credentialType, credentials, hooks);
+	const run = await new WorkflowExecute(additionalData, 'manual', createRunExecutionData()).run({ workflow, startNode: workflow.getNode(INPUT) });
+	const runData = run.data.resultData.runData;
+	const outputsOf = (name) => runData[name]?.[0]?.data?.main ?? [];
+	return {
+		status: run.status,
+		error: run.data.resultData.error,
+		outputs: outputsOf(NODE),
+		downstream: outputsOf(DOWNSTREAM)[0] ?? [],
+		hints: runData[NODE]?.[0]?.hints ?? [],
+	};
+}
+
+/** What n8n hands a node's context besides the workflow: the credential store and the URLs. */
+function additionalDataFor(credentialType, credentials, hooks) {
+	return {
 		credentialsHelper: credentialsHelperFor(credentialType, credentials),
 		hooks,
 		executionId: 'exec-1',
@@ -177,16 +192,64 @@ async function runEnrichWorkflow({
 			throw new Error('not used');
 		},
 	};
-	const run = await new WorkflowExecute(additionalData, 'manual', createRunExecutionData()).run({ workflow, startNode: workflow.getNode(INPUT) });
-	const runData = run.data.resultData.runData;
-	const outputsOf = (name) => runData[name]?.[0]?.data?.main ?? [];
-	return {
-		status: run.status,
-		error: run.data.resultData.error,
-		outputs: outputsOf(NODE),
-		downstream: outputsOf(DOWNSTREAM)[0] ?? [],
-		hints: runData[NODE]?.[0]?.hints ?? [],
+}
+
+/**
+ * The node's tool variant as n8n generates it from `usableAsTool`: named `…Tool`, no main input,
+ * one `ai_tool` output (n8n's convertNodeToAiTool, which adds no description parameter of its
+ * own to a node that has one).
+ */
+function toolVariantOf(nodeType) {
+	const { description } = nodeType;
+	const toolDescription = { ...description, name: `${description.name}Tool`, inputs: [], outputs: [NodeConnectionTypes.AiTool] };
+	return { description: toolDescription, execute: nodeType.execute };
+}
+
+/**
+ * One tool call, the way n8n's queue-mode worker runs the tool of an MCP Server Trigger
+ * (JobProcessor.invokeTool): a SupplyDataContext on the `ai_tool` connection whose input item is
+ * the call's arguments, which the parameters' `$fromAI()` read. Returns the output items' json,
+ * which n8n hands the caller as JSON text, or the error the node threw.
+ */
+async function callAsTool({ nodeType, credentialType, credentials, parameters, toolArgs }) {
+	const tool = toolVariantOf(nodeType);
+	const node = {
+		id: 'tool',
+		name: NODE,
+		type: 'test.crustdataPersonEnrichTool',
+		typeVersion: 1,
+		position: [0, 0],
+		parameters,
+		credentials: { crustdataEnrichApi: { id: 'cred-1', name: 'Crustdata sandbox' } },
 	};
+	const workflow = new Workflow({
+		id: 'wf-tool',
+		name: 'tool',
+		nodes: [node],
+		connections: {},
+		active: true,
+		nodeTypes: nodeTypesWith({ 'test.crustdataPersonEnrichTool': tool }),
+		settings: { executionOrder: 'v1' },
+	});
+	const hooks = new ExecutionLifecycleHooks('webhook', 'exec-tool', { id: 'wf-tool', name: 'tool', nodes: [node], connections: {} });
+	const inputData = [[{ json: toolArgs }]];
+	const workflowNode = workflow.getNode(NODE);
+	const context = new SupplyDataContext(
+		workflow,
+		workflowNode,
+		additionalDataFor(credentialType, credentials, hooks),
+		'webhook',
+		createRunExecutionData({}),
+		0,
+		inputData[0],
+		{ main: inputData },
+		NodeConnectionTypes.AiTool,
+		{ node: workflowNode, data: { main: inputData }, source: null },
+		[],
+	);
+	context.addInputData(NodeConnectionTypes.AiTool, inputData);
+	const result = await tool.execute.call(context);
+	return { answer: result[0].map((item) => item.json), toolDescription: workflowNode.parameters.toolDescription };
 }
 
 /**
@@ -198,4 +261,4 @@ function stopN8nServices() {
 	if (Container.has(ScheduledTaskManager)) Container.get(ScheduledTaskManager).deregisterAllCrons();
 }
 
-module.exports = { runEnrichWorkflow, stopN8nServices };
+module.exports = { runEnrichWorkflow, callAsTool, stopN8nServices };

@@ -25,6 +25,7 @@ describe('node description', () => {
 
 	it('has the contract parameters in order', () => {
 		expect([...new Set(description.properties.map((property) => property.name))]).toEqual([
+			'toolDescription',
 			'operation',
 			'identifierType',
 			'profileUrl',
@@ -32,6 +33,7 @@ describe('node description', () => {
 			'fields',
 			'minSimilarityScore',
 			'contactFields',
+			'includePersonData',
 			'options',
 		]);
 	});

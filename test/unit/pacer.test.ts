@@ -94,6 +94,48 @@ describe('RequestPacer', () => {
 	});
 });
 
+describe('a wait deadline', () => {
+	const left = (remaining: number, resetSeconds: number) => ({
+		'x-ratelimit-remaining': String(remaining),
+		'x-ratelimit-reset': String(resetSeconds),
+	});
+
+	it('gives no slot, without waiting, when the server window opens after it', async () => {
+		const clock = virtualClock();
+		const pacer = pacerWithoutInFlightLimit(100, clock);
+		pacer.settle(await pacer.waitForSlot(), left(0, 30));
+		expect(await pacer.waitForSlot(20_000)).toBeUndefined();
+		expect(clock.now()).toBe(0);
+		expect(pacer.rateLimitedUntil()).toBe(30_000);
+	});
+
+	it('waits as usual when the window opens before it', async () => {
+		const clock = virtualClock();
+		const pacer = pacerWithoutInFlightLimit(100, clock);
+		pacer.settle(await pacer.waitForSlot(), left(0, 5));
+		expect(await pacer.waitForSlot(20_000)).toEqual(expect.any(Number));
+		expect(clock.now()).toBe(5000);
+	});
+
+	it("counts a 429's pause and the node's own window, not the requests in flight", async () => {
+		const clock = virtualClock();
+		const paused = pacerWithoutInFlightLimit(100, clock);
+		paused.pauseFor(45_000);
+		expect(await paused.waitForSlot(20_000)).toBeUndefined();
+
+		const full = pacerWithoutInFlightLimit(1, clock);
+		await full.waitForSlot();
+		expect(await full.waitForSlot(clock.now() + 20_000)).toBeUndefined();
+		expect(full.rateLimitedUntil() - clock.now()).toBe(60_000);
+
+		const busy = new RequestPacer(100, clock, 1);
+		const ticket = await busy.waitForSlot();
+		const next = busy.waitForSlot(clock.now());
+		busy.settle(ticket, left(10, 1));
+		expect(await next).toEqual(expect.any(Number));
+	});
+});
+
 describe('requests in flight', () => {
 	it('are as many as the limit per millisecond times the answer time, plus one, within bounds', () => {
 		expect(inFlightFor(15, undefined)).toBe(2);

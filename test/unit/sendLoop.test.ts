@@ -191,6 +191,46 @@ describe('runJobs', () => {
 	});
 });
 
+describe('runJobs with a wait deadline (a tool call)', () => {
+	const tooMany = (resetSeconds: number) => () =>
+		answer(429, error('rate_limited', 'Too many requests'), { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(resetSeconds) });
+
+	it('answers a 429 whose wait would end after the deadline at once, with when to retry, and sends nothing more', async () => {
+		const clock = virtualClock();
+		const sent: string[][] = [];
+		const script = [tooMany(45)];
+		const send = async (identifiers: string[]) => {
+			sent.push(identifiers);
+			return (script.shift() ?? ((ids: string[]) => answer(200, entriesFor(ids))))(identifiers);
+		};
+		const result = await runJobs([['a'], ['b']], pacing({ waitDeadline: 20_000 }), URL_TYPE, send, clock);
+		expect(sent).toEqual([['a']]);
+		expect(clock.now()).toBe(0);
+		expect(result.failures.get('a')?.message).toMatch(/^Rate limited by Crustdata, retry in 4[56] s$/);
+		expect(result.failures.get('b')?.message).toBe(result.failures.get('a')?.message);
+	});
+
+	it('waits out a 429 that ends before the deadline and gets the answer', async () => {
+		const clock = virtualClock();
+		const script = [tooMany(3)];
+		const send = async (identifiers: string[]) => (script.shift() ?? ((ids: string[]) => answer(200, entriesFor(ids))))(identifiers);
+		const result = await runJobs([['a']], pacing({ waitDeadline: 20_000 }), URL_TYPE, send, clock);
+		expect(result.failures.size).toBe(0);
+		expect(result.entries.map((entry) => entry.matched_on)).toEqual(['a']);
+		expect(clock.now()).toBeGreaterThanOrEqual(3000);
+		expect(clock.now()).toBeLessThan(20_000);
+	});
+
+	it('makes no retry whose backoff would end after the deadline', async () => {
+		const clock = virtualClock();
+		const send = async () => answer(500, error('server_error', 'Internal error'));
+		const result = await runJobs([['a']], pacing({ waitDeadline: 100 }), URL_TYPE, send, clock);
+		expect(result.stats.requests).toBe(1);
+		expect(clock.sleeps).toEqual([]);
+		expect(result.failures.get('a')?.message).toBe('The request failed after 1 try: Crustdata answered 500 (Internal error)');
+	});
+});
+
 describe('cancellation', () => {
 	it('ends a rate-limit wait as soon as the execution is cancelled', async () => {
 		const controller = new AbortController();

@@ -12,6 +12,7 @@ export function settingsWith(overrides: Partial<EnrichSettings>): EnrichSettings
 		returnMatches: 'all',
 		requireEmployerDomainMatch: false,
 		simplify: false,
+		includePersonData: false,
 		includeInputFields: false,
 		batchSize: 25,
 		pacing: { maxRequestsPerMinute: 0, concurrency: 0, maxRetries: 4, timeoutMs: 60_000 },

@@ -1,0 +1,97 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import type { InputOutcome } from './resultMapping';
+import { simplifyPerson } from './simplifyPerson';
+import { isRecord, type EnrichSettings, type ItemFailure } from './types';
+
+/**
+ * The node as an AI agent's tool (the `crustdataPersonEnrichTool` type n8n generates from
+ * `usableAsTool`). An agent reads the answer as text in its context and cannot open a stack trace
+ * or wait a minute, so a tool call answers in a compact shape, turns every failure into one
+ * sentence saying what to change, and never waits longer than its caller does.
+ */
+
+/**
+ * No rate-limit wait or retry of a tool call ends later than this after the call started. MCP
+ * clients give up after 60 s by default and queue mode relays a tool call for at most 120 s, so
+ * a longer wait is answered at once with when to call again.
+ */
+export const TOOL_WAIT_LIMIT_MS = 20_000;
+
+/** The longest a tool call waits for one answer from Crustdata, whatever Request Timeout says. */
+export const TOOL_REQUEST_TIMEOUT_MS = 20_000;
+
+/** Whether n8n runs the node for an agent (as a tool of an AI Agent or the MCP Server Trigger). */
+export const isToolCall = (context: IExecuteFunctions): boolean => context.isToolExecution?.() === true;
+
+/** The settings of a tool call started at `startedAt`: its waits and answers bounded as above. */
+export function withToolBounds(settings: EnrichSettings, startedAt: number): EnrichSettings {
+	return {
+		...settings,
+		pacing: {
+			...settings.pacing,
+			timeoutMs: Math.min(settings.pacing.timeoutMs, TOOL_REQUEST_TIMEOUT_MS),
+			waitDeadline: startedAt + TOOL_WAIT_LIMIT_MS,
+		},
+	};
+}
+
+const PROPER_NOUNS = new Set(['Crustdata', 'LinkedIn', 'GitHub']);
+
+/** "Use a URL…" as it reads after a semicolon; names keep their capital. */
+function continuing(text: string): string {
+	const firstWord = /^[A-Za-z]+/.exec(text)?.[0] ?? '';
+	const isName = PROPER_NOUNS.has(firstWord) || /^[A-Z]{2}/.test(firstWord);
+	return isName ? text : text.charAt(0).toLowerCase() + text.slice(1);
+}
+
+/** A failure as one sentence for a model: what went wrong, then what to change. */
+export function agentSentence({ message, description }: Pick<ItemFailure, 'message' | 'description'>): string {
+	const fix = description?.trim();
+	return fix ? `${message}; ${continuing(fix)}` : message;
+}
+
+/** Keys without a value are left out: they cost a model tokens and tell it nothing. */
+function withValuesOnly(record: IDataObject): IDataObject {
+	return Object.fromEntries(
+		Object.entries(record).filter(([, value]) => value !== null && value !== '' && !(Array.isArray(value) && value.length === 0)),
+	);
+}
+
+/** One result as an agent reads it: the flat person, and `person_data` only when the workflow asks for it. */
+export function toolResult(result: IDataObject, includePersonData: boolean): IDataObject {
+	const { matched_on, match_status, confidence_score, person_data, verification } = result;
+	return {
+		matched_on,
+		match_status,
+		confidence_score,
+		...(isRecord(person_data) ? { person: withValuesOnly({ ...simplifyPerson(person_data) }) } : {}),
+		...(verification === undefined ? {} : { verification }),
+		...(includePersonData && isRecord(person_data) ? { person_data } : {}),
+	};
+}
+
+/** The tool's answer: one entry per match, or one `{ matched_on, error }` per failed input. */
+export function toolAnswer(outcomes: InputOutcome[], includePersonData: boolean): INodeExecutionData[] {
+	return outcomes.flatMap((outcome) => {
+		const pairedItem = { item: outcome.itemIndex };
+		if ('failure' in outcome) {
+			return [{ json: { matched_on: outcome.identifier, error: agentSentence(outcome.failure) }, pairedItem }];
+		}
+		return outcome.results.map((result) => ({ json: toolResult(result, includePersonData), pairedItem }));
+	});
+}
+
+/**
+ * What a tool call answers when the node cannot run at all (a setting, the credential, the
+ * account): the error's sentence as a result, since n8n would append the same text again as
+ * "Details" and some versions the stack too.
+ */
+export function toolFailure(error: unknown): INodeExecutionData {
+	const { message, description } = (error ?? {}) as { message?: unknown; description?: unknown };
+	const sentence = agentSentence({
+		message: typeof message === 'string' && message ? message : 'The Crustdata tool failed',
+		description: typeof description === 'string' ? description : '',
+	});
+	return { json: { error: sentence }, pairedItem: { item: 0 } };
+}
