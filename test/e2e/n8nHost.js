@@ -6,6 +6,7 @@ const crypto = require('node:crypto');
 const net = require('node:net');
 const os = require('node:os');
 const fs = require('node:fs');
+const { createRequire } = require('node:module');
 const path = require('node:path');
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -100,6 +101,14 @@ function ensureN8n(version) {
 	const runtime = runtimeFor(version);
 	const hostDir = installHost(VERSIONS[version].host, runtime.env);
 	return { version, ...runtime, n8nScript: path.join(hostDir, 'node_modules', 'n8n', 'bin', 'n8n') };
+}
+
+/**
+ * A `require` for the MCP client package (`@modelcontextprotocol/sdk`), installed from its own
+ * host manifest, away from n8n's dependencies.
+ */
+function mcpClientRequire() {
+	return createRequire(path.join(installHost('mcp-client'), 'package.json'));
 }
 
 /** The built package, packed as npm would publish it, unpacked where n8n keeps community nodes. */
@@ -318,6 +327,50 @@ function debianProgram(program, debianPackage) {
 	}
 }
 
+/** Whether something listens on the loopback port. */
+function accepts(port) {
+	return new Promise((resolve) => {
+		const socket = net.connect(port, '127.0.0.1', () => {
+			socket.end();
+			resolve(true);
+		});
+		socket.on('error', () => resolve(false));
+	});
+}
+
+/** A throwaway Redis on loopback for queue mode (from Debian, installed on first use); resolves once it accepts connections. */
+async function startRedis() {
+	const port = await freePort();
+	const redis = spawn(debianProgram('redis-server', 'redis-server'), ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+		stdio: 'ignore',
+	});
+	await waitFor('Redis to accept connections', () => accepts(port), 30_000);
+	return { port, stop: () => redis.kill('SIGTERM') };
+}
+
+/** What a main process and its workers share in queue mode: the Redis, and the main's HTTP port. */
+function queueModeEnv(redisPort, httpPort) {
+	return {
+		EXECUTIONS_MODE: 'queue',
+		QUEUE_BULL_REDIS_HOST: '127.0.0.1',
+		QUEUE_BULL_REDIS_PORT: String(redisPort),
+		N8N_LISTEN_ADDRESS: '127.0.0.1',
+		N8N_PORT: String(httpPort),
+		OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS: 'true',
+	};
+}
+
+/** Starts a queue-mode worker of `instance`, with its own ports. */
+async function startWorker(instance, concurrency) {
+	return startN8n(instance, ['worker', `--concurrency=${concurrency}`], {
+		N8N_RUNNERS_BROKER_PORT: String(await freePort()),
+		QUEUE_HEALTH_CHECK_ACTIVE: 'false',
+	});
+}
+
+/** Executions a worker has logged so far. */
+const workerExecutions = (worker) => (worker.output.text.match(/Worker (?:started|finished) execution/gi) ?? []).length;
+
 /** A sandbox credential as n8n imports it. */
 function sandboxCredential(id, name, baseUrl, apiKey) {
 	return { id, name, type: 'crustdataEnrichApi', data: { apiKey, apiVersion: '2025-11-01', baseUrl } };
@@ -329,6 +382,7 @@ module.exports = {
 	E2E_VERSION,
 	WORK_DIR,
 	ensureN8n,
+	mcpClientRequire,
 	createInstance,
 	runN8n,
 	runN8nOrThrow,
@@ -341,5 +395,9 @@ module.exports = {
 	waitFor,
 	prepareExamples,
 	debianProgram,
+	startRedis,
+	queueModeEnv,
+	startWorker,
+	workerExecutions,
 	log,
 };

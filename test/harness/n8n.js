@@ -95,6 +95,19 @@ function credentialsHelperFor(credentialType, credentialData) {
 	};
 }
 
+/** The node under test in a workflow, with the sandbox credential the credentials helper hands out. */
+function enrichNode(type, parameters) {
+	return {
+		id: 'enrich',
+		name: NODE,
+		type,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters,
+		credentials: { crustdataEnrichApi: { id: 'cred-1', name: 'Crustdata sandbox' } },
+	};
+}
+
 /**
  * Runs Input → Crustdata Person Enrich (→ Downstream) and returns what n8n recorded.
  * `onError` is the node setting: 'stopWorkflow', 'continueRegularOutput' or 'continueErrorOutput'.
@@ -117,16 +130,7 @@ async function runEnrichWorkflow({
 			position: [0, 0],
 			parameters: { items: JSON.stringify(items) },
 		},
-		{
-			id: 'enrich',
-			name: NODE,
-			type: 'test.crustdataPersonEnrich',
-			typeVersion: 1,
-			position: [200, 0],
-			parameters,
-			credentials: { crustdataEnrichApi: { id: 'cred-1', name: 'Crustdata sandbox' } },
-			...(onError ? { onError } : {}),
-		},
+		{ ...enrichNode('test.crustdataPersonEnrich', parameters), position: [200, 0], ...(onError ? { onError } : {}) },
 	];
 	const connections = {
 		[INPUT]: { main: [[{ node: NODE, type: 'main', index: 0 }]] },
@@ -213,15 +217,7 @@ function toolVariantOf(nodeType) {
  */
 async function callAsTool({ nodeType, credentialType, credentials, parameters, toolArgs }) {
 	const tool = toolVariantOf(nodeType);
-	const node = {
-		id: 'tool',
-		name: NODE,
-		type: 'test.crustdataPersonEnrichTool',
-		typeVersion: 1,
-		position: [0, 0],
-		parameters,
-		credentials: { crustdataEnrichApi: { id: 'cred-1', name: 'Crustdata sandbox' } },
-	};
+	const node = enrichNode('test.crustdataPersonEnrichTool', parameters);
 	const workflow = new Workflow({
 		id: 'wf-tool',
 		name: 'tool',

@@ -103,6 +103,16 @@ describe('the node as an agent tool', () => {
 		expect(answer).toEqual([{ error: 'No fields are selected; choose at least one section in Fields, or add a path in Extra Field Paths' }]);
 	});
 
+	it('keeps to Max Credits per call, and answers a dry run with its estimate, sending nothing billable', async () => {
+		const capped = await call({ profile_url: profileUrl('ada-lovelace') }, { options: { maxCredits: 0.5 } });
+		expect(capped.answer).toEqual([
+			{ matched_on: profileUrl('ada-lovelace'), error: expect.stringMatching(/^Not sent: the credit cap of 0.5 would be exceeded; /) },
+		]);
+		const estimate = await call({ profile_url: profileUrl('ada-lovelace') }, { options: { dryRun: true } });
+		expect(estimate.answer).toEqual([expect.objectContaining({ dry_run: true, unique_identifiers: 1, max_credits: 1 })]);
+		expect(enrichRequests(sandbox)).toEqual([]);
+	});
+
 	it(`answers at once with when to retry when the rate limit would hold the call past ${TOOL_WAIT_LIMIT_MS / 1000} s`, async () => {
 		sandbox.configure({ rateLimit: { limit: 1, windowMs: 90_000 } });
 		await call({ profile_url: profileUrl('ada-lovelace') });

@@ -7,6 +7,12 @@ import { virtualClock } from './transportFixtures';
 const pacerWithoutInFlightLimit = (requestsPerMinute: number, clock: ReturnType<typeof virtualClock>) =>
 	new RequestPacer(requestsPerMinute, clock, Number.POSITIVE_INFINITY);
 
+/** The headers of an answer that says what the server's window has left. */
+const left = (remaining: number, resetSeconds: number) => ({
+	'x-ratelimit-remaining': String(remaining),
+	'x-ratelimit-reset': String(resetSeconds),
+});
+
 describe('RequestPacer', () => {
 	it('never lets more than the limit through in any 60-second window', async () => {
 		const clock = virtualClock();
@@ -21,11 +27,6 @@ describe('RequestPacer', () => {
 		}
 		expect(sentAt[15]).toBe(60_000);
 		expect(sentAt[39]).toBe(120_000);
-	});
-
-	const left = (remaining: number, resetSeconds: number) => ({
-		'x-ratelimit-remaining': String(remaining),
-		'x-ratelimit-reset': String(resetSeconds),
 	});
 
 	it('waits for the reset when the server says nothing is left', async () => {
@@ -95,11 +96,6 @@ describe('RequestPacer', () => {
 });
 
 describe('a wait deadline', () => {
-	const left = (remaining: number, resetSeconds: number) => ({
-		'x-ratelimit-remaining': String(remaining),
-		'x-ratelimit-reset': String(resetSeconds),
-	});
-
 	it('gives no slot, without waiting, when the server window opens after it', async () => {
 		const clock = virtualClock();
 		const pacer = pacerWithoutInFlightLimit(100, clock);
