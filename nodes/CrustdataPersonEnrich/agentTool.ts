@@ -18,11 +18,22 @@ import { isRecord, type EnrichSettings, type ItemFailure } from './types';
  */
 export const TOOL_WAIT_LIMIT_MS = 20_000;
 
-/** The longest a tool call waits for one answer from Crustdata, whatever Request Timeout says. */
-export const TOOL_REQUEST_TIMEOUT_MS = 20_000;
+/** No request of a tool call starts later than this after the call started. */
+export const TOOL_SEND_LIMIT_MS = 35_000;
 
-/** Whether n8n runs the node for an agent (as a tool of an AI Agent or the MCP Server Trigger). */
-export const isToolCall = (context: IExecuteFunctions): boolean => context.isToolExecution?.() === true;
+/**
+ * The longest a tool call waits for one answer from Crustdata, whatever Request Timeout says,
+ * so that a call answers within the send limit and this of its start, well inside 60 s.
+ */
+export const TOOL_REQUEST_TIMEOUT_MS = 15_000;
+
+/**
+ * Whether n8n runs the node for an agent. The MCP Server Trigger (and older AI Agents) run it in
+ * a context that says so; AI Agent 3.1 hands the call to the workflow engine, whose context does
+ * not, but the node it runs is then always the generated `…Tool` type.
+ */
+export const isToolCall = (context: IExecuteFunctions): boolean =>
+	context.isToolExecution?.() === true || context.getNode().type.endsWith('Tool');
 
 /** The settings of a tool call started at `startedAt`: its waits and answers bounded as above. */
 export function withToolBounds(settings: EnrichSettings, startedAt: number): EnrichSettings {
@@ -32,6 +43,7 @@ export function withToolBounds(settings: EnrichSettings, startedAt: number): Enr
 			...settings.pacing,
 			timeoutMs: Math.min(settings.pacing.timeoutMs, TOOL_REQUEST_TIMEOUT_MS),
 			waitDeadline: startedAt + TOOL_WAIT_LIMIT_MS,
+			sendDeadline: startedAt + TOOL_SEND_LIMIT_MS,
 		},
 	};
 }
@@ -60,13 +72,15 @@ function withValuesOnly(record: IDataObject): IDataObject {
 
 /** One result as an agent reads it: the flat person, and `person_data` only when the workflow asks for it. */
 export function toolResult(result: IDataObject, includePersonData: boolean): IDataObject {
-	const { matched_on, match_status, confidence_score, person_data, verification } = result;
+	const { matched_on, match_status, confidence_score, person_data, verification, contact_error } = result;
 	return {
 		matched_on,
 		match_status,
 		confidence_score,
 		...(isRecord(person_data) ? { person: withValuesOnly({ ...simplifyPerson(person_data) }) } : {}),
 		...(verification === undefined ? {} : { verification }),
+		// The person came back without the contact data asked for: the agent must not take that as "none".
+		...(contact_error === undefined ? {} : { contact_error }),
 		...(includePersonData && isRecord(person_data) ? { person_data } : {}),
 	};
 }

@@ -105,6 +105,14 @@ export function rateLimitedFor(waitMs: number): ItemFailure {
 	};
 }
 
+/** A request the run's send deadline came before: earlier answers took the time it had. */
+export const OUT_OF_TIME: ItemFailure = {
+	source: 'api',
+	message: 'Not sent: Crustdata answered too slowly for this call to finish in time',
+	description: 'Call again',
+	endsRun: true,
+};
+
 const outOfCredits = (statusCode: number): ItemFailure => ({
 	source: 'api',
 	message: 'The Crustdata account is out of credits',

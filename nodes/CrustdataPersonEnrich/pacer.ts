@@ -98,7 +98,8 @@ export class RequestPacer {
 	/**
 	 * Resolves when a request may go out; the ticket it returns goes back with `settle`. Given
 	 * `latestStart`, it resolves to undefined at once when the rate limit holds the request past
-	 * it, so a caller with a deadline (an agent's tool call) can answer instead of waiting.
+	 * it, so a caller with a deadline (an agent's tool call) can answer instead of waiting. A
+	 * request the rate limit does not hold goes whenever it comes.
 	 */
 	async waitForSlot(): Promise<number>;
 	async waitForSlot(latestStart: number): Promise<number | undefined>;
@@ -106,7 +107,7 @@ export class RequestPacer {
 		for (;;) {
 			const now = this.clock.now();
 			const rateLimitedUntil = this.rateLimitedUntil(now);
-			if (rateLimitedUntil > latestStart) return undefined;
+			if (rateLimitedUntil > now && rateLimitedUntil > latestStart) return undefined;
 			const inFlightFreeAt = this.inFlight.size >= this.allowedInFlight ? Infinity : now;
 			const readyAt = Math.max(rateLimitedUntil, this.serverWindowFreeAt(now), inFlightFreeAt);
 			if (readyAt <= now) return this.send(now);

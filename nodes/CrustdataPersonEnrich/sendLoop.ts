@@ -6,6 +6,7 @@ import {
 	classifyAnswer,
 	connectionProblem,
 	numberHeader,
+	OUT_OF_TIME,
 	rateLimitedFor,
 	withJitter,
 	type Classified,
@@ -233,6 +234,7 @@ export async function runJobs(
 	const queue: Job[] = [];
 	const pacer = new RequestPacer(pacing.requestsPerMinute, clock, pacing.concurrency, options.sharedWindow);
 	const waitDeadline = pacing.waitDeadline ?? Infinity;
+	const sendDeadline = pacing.sendDeadline ?? Infinity;
 	let stopped: ItemFailure | undefined;
 	const halted = () => stopped ?? runStop.failure;
 	// What one identifier may cost: the price table's worst case, raised if Crustdata ever bills more.
@@ -290,6 +292,7 @@ export async function runJobs(
 		}
 		// A pass that never had to wait learns of a cancelled execution here, before it sends.
 		if (isCancelled()) stop(CANCELLED);
+		else if (clock.now() > sendDeadline) stop(OUT_OF_TIME);
 		const halt = halted();
 		if (halt) {
 			pacer.settle(ticket);
@@ -314,11 +317,11 @@ export async function runJobs(
 		if (job.bisection && (classified.kind === 'answered' || classified.kind === 'rejected')) job.bisection.answered += 1;
 		const handedOn = classified.kind === 'answered' ? onAnswered(classified.entries) : 0;
 		const spent = creditsSpent(answer, reservation);
+		// A backoff past the deadline is not waited; a 429's wait is the pacer's to refuse, with when to retry.
 		const backoff = classified.kind === 'transient' ? backoffMs(job.attempt) : 0;
 		const retried =
-			(classified.kind === 'rateLimited' || classified.kind === 'transient') &&
-			job.attempt <= pacing.maxRetries &&
-			clock.now() + backoff <= waitDeadline;
+			(classified.kind === 'rateLimited' || (classified.kind === 'transient' && clock.now() + backoff <= waitDeadline)) &&
+			job.attempt <= pacing.maxRetries;
 		// An attempt that cost nothing keeps its reservation for the retry: what it drew from an
 		// earmark must not go to the other pass during the wait.
 		const keeps = retried && spent === 0;

@@ -62,6 +62,8 @@ export interface PacingSettings {
 	 * back off past it is not made.
 	 */
 	waitDeadline?: number;
+	/** A time on the run's clock after which no request starts (set for an agent's tool call). */
+	sendDeadline?: number;
 }
 
 /** The limit a run is paced at, and where it came from (shown in the run summary). */

@@ -30,6 +30,8 @@ export interface ToolCallOptions {
 	parameters: INodeParameters;
 	/** The arguments the agent called the tool with, read by the parameters' `$fromAI()`. */
 	toolArgs: IDataObject;
+	/** The context n8n runs the call in: the MCP Server Trigger's tool context (default), or the workflow engine AI Agent 3.1 hands calls to. */
+	via?: 'toolContext' | 'engine';
 }
 
 export interface ToolCall {

@@ -8,7 +8,7 @@ const {
 	NodeConnectionTypes,
 	createRunExecutionData,
 } = require('n8n-workflow');
-const { WorkflowExecute, ExecutionLifecycleHooks, SupplyDataContext } = require('n8n-core');
+const { WorkflowExecute, ExecutionLifecycleHooks, ExecuteContext, SupplyDataContext } = require('n8n-core');
 // n8n-core's own copy of the DI container holds its service singletons.
 const { Container } = require(require.resolve('@n8n/di', { paths: [require.resolve('n8n-core')] }));
 const { SSHClientsManager } = require('n8n-core/dist/execution-engine/ssh-clients-manager');
@@ -210,12 +210,15 @@ function toolVariantOf(nodeType) {
 }
 
 /**
- * One tool call, the way n8n's queue-mode worker runs the tool of an MCP Server Trigger
- * (JobProcessor.invokeTool): a SupplyDataContext on the `ai_tool` connection whose input item is
- * the call's arguments, which the parameters' `$fromAI()` read. Returns the output items' json,
- * which n8n hands the caller as JSON text, or the error the node threw.
+ * One tool call, in either of the contexts n8n runs a tool in. `via: 'toolContext'` (default) is
+ * how the MCP Server Trigger's calls run (JobProcessor.invokeTool, in queue mode): a
+ * SupplyDataContext on the `ai_tool` connection. `via: 'engine'` is how AI Agent 3.1's calls run:
+ * it hands them to the workflow engine, which runs the tool node like any node, in an
+ * ExecuteContext, with the call's arguments as its input item. Either way the parameters'
+ * `$fromAI()` read the arguments. Returns the output items' json, which n8n hands the agent as
+ * JSON text; an error the node throws rejects.
  */
-async function callAsTool({ nodeType, credentialType, credentials, parameters, toolArgs }) {
+async function callAsTool({ nodeType, credentialType, credentials, parameters, toolArgs, via = 'toolContext' }) {
 	const tool = toolVariantOf(nodeType);
 	const node = enrichNode('test.crustdataPersonEnrichTool', parameters);
 	const workflow = new Workflow({
@@ -230,20 +233,25 @@ async function callAsTool({ nodeType, credentialType, credentials, parameters, t
 	const hooks = new ExecutionLifecycleHooks('webhook', 'exec-tool', { id: 'wf-tool', name: 'tool', nodes: [node], connections: {} });
 	const inputData = [[{ json: toolArgs }]];
 	const workflowNode = workflow.getNode(NODE);
-	const context = new SupplyDataContext(
-		workflow,
-		workflowNode,
-		additionalDataFor(credentialType, credentials, hooks),
-		'webhook',
-		createRunExecutionData({}),
-		0,
-		inputData[0],
-		{ main: inputData },
-		NodeConnectionTypes.AiTool,
-		{ node: workflowNode, data: { main: inputData }, source: null },
-		[],
-	);
-	context.addInputData(NodeConnectionTypes.AiTool, inputData);
+	const additionalData = additionalDataFor(credentialType, credentials, hooks);
+	const executeData = { node: workflowNode, data: { main: inputData }, source: null };
+	const context =
+		via === 'engine'
+			? new ExecuteContext(workflow, workflowNode, additionalData, 'webhook', createRunExecutionData({}), 0, inputData[0], { main: inputData }, executeData, [])
+			: new SupplyDataContext(
+					workflow,
+					workflowNode,
+					additionalData,
+					'webhook',
+					createRunExecutionData({}),
+					0,
+					inputData[0],
+					{ main: inputData },
+					NodeConnectionTypes.AiTool,
+					executeData,
+					[],
+				);
+	if (via !== 'engine') context.addInputData(NodeConnectionTypes.AiTool, inputData);
 	const result = await tool.execute.call(context);
 	return { answer: result[0].map((item) => item.json), toolDescription: workflowNode.parameters.toolDescription };
 }

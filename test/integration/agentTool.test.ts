@@ -27,8 +27,17 @@ const PROFILE_URL_FROM_AI = "={{ $fromAI('profile_url', 'The LinkedIn profile UR
 /** Every section a key may have on the sandbox (the gated ones are refused). */
 const EVERY_OPEN_SECTION = PERSON_DATA_SECTIONS.filter((section) => !['certifications', 'honors'].includes(section));
 
+/** The two contexts n8n runs a tool call in: the MCP Server Trigger's, and the engine AI Agent 3.1 hands calls to. */
+const CALLERS = [
+	['the MCP Server Trigger', 'toolContext'],
+	['AI Agent 3.1, through the workflow engine', 'engine'],
+] as const;
+
+let via: (typeof CALLERS)[number][1] = 'toolContext';
+
 async function call(toolArgs: IDataObject, parameters: INodeParameters = {}, credentials: IDataObject = {}) {
 	return await callAsTool({
+		via,
 		nodeType: new CrustdataPersonEnrich(),
 		credentialType: new CrustdataEnrichApi(),
 		credentials: { apiKey: sandbox.apiKey, apiVersion: '2025-11-01', baseUrl: sandbox.url, ...credentials },
@@ -43,7 +52,11 @@ const sizeOf = (answer: unknown) => {
 	return { characters, tokens: Math.ceil(characters / 4) };
 };
 
-describe('the node as an agent tool', () => {
+describe.each(CALLERS)('the node as a tool of %s', (_caller, context) => {
+	beforeEach(() => {
+		via = context;
+	});
+
 	it('reads its description from the tool-only parameter', async () => {
 		const { toolDescription } = await call({ profile_url: profileUrl('ada-lovelace') });
 		expect(toolDescription).toBe(TOOL_DESCRIPTION);
@@ -124,7 +137,7 @@ describe('the node as an agent tool', () => {
 		expect(tookMs).toBeLessThan(TOOL_WAIT_LIMIT_MS);
 	});
 
-	it('answers five calls at once against a tight window, every one of them, sharing the window through its headers', async () => {
+	it('answers five calls at once against a tight window, every one of them: each follows the headers and waits out its 429s', async () => {
 		sandbox.configure({ rateLimit: { limit: 2, windowMs: 3_000 } });
 		const slugs = ['ada-lovelace', 'grace-hopper', 'alan-turing', 'katherine-johnson', 'edsger-dijkstra'];
 		const answers = await Promise.all(slugs.map(async (slug) => (await call({ profile_url: profileUrl(slug) })).answer));

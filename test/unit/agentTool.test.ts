@@ -4,6 +4,7 @@ import { NodeHelpers, NodeOperationError } from 'n8n-workflow';
 import {
 	agentSentence,
 	TOOL_REQUEST_TIMEOUT_MS,
+	TOOL_SEND_LIMIT_MS,
 	TOOL_WAIT_LIMIT_MS,
 	toolAnswer,
 	toolFailure,
@@ -111,10 +112,16 @@ describe('a tool call that cannot run', () => {
 describe('the bounds of a tool call', () => {
 	it('end every wait within the limit of its start and cap the request timeout, keeping a shorter one', () => {
 		const bounded = withToolBounds(settingsWith({}), 1_000);
-		expect(bounded.pacing).toMatchObject({ waitDeadline: 1_000 + TOOL_WAIT_LIMIT_MS, timeoutMs: TOOL_REQUEST_TIMEOUT_MS });
+		expect(bounded.pacing).toMatchObject({
+			waitDeadline: 1_000 + TOOL_WAIT_LIMIT_MS,
+			sendDeadline: 1_000 + TOOL_SEND_LIMIT_MS,
+			timeoutMs: TOOL_REQUEST_TIMEOUT_MS,
+		});
 		const short = settingsWith({ pacing: { maxRequestsPerMinute: 0, concurrency: 0, maxRetries: 4, timeoutMs: 5_000 } });
 		expect(withToolBounds(short, 0).pacing.timeoutMs).toBe(5_000);
-		expect(TOOL_WAIT_LIMIT_MS + TOOL_REQUEST_TIMEOUT_MS).toBeLessThan(60_000);
+		// The last request starts by the send limit and times out after the request timeout: the latest a call answers.
+		expect(TOOL_WAIT_LIMIT_MS).toBeLessThan(TOOL_SEND_LIMIT_MS);
+		expect(TOOL_SEND_LIMIT_MS + TOOL_REQUEST_TIMEOUT_MS).toBeLessThanOrEqual(50_000);
 	});
 });
 

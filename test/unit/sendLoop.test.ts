@@ -221,6 +221,47 @@ describe('runJobs with a wait deadline (a tool call)', () => {
 		expect(clock.now()).toBeLessThan(20_000);
 	});
 
+	it('sends a request that comes after the deadline when the rate limit does not hold it', async () => {
+		const clock = virtualClock();
+		const result = await runJobs([['a']], pacing({ waitDeadline: -1 }), URL_TYPE, async (ids) => answer(200, entriesFor(ids)), clock);
+		expect(result.failures.size).toBe(0);
+		expect(result.entries.map((entry) => entry.matched_on)).toEqual(['a']);
+	});
+
+	it('answers a 429 that comes after the deadline with when to retry, not with Max Retries', async () => {
+		const clock = virtualClock();
+		const result = await runJobs([['a']], pacing({ waitDeadline: -1 }), URL_TYPE, async () => tooMany(2)(), clock);
+		expect(result.stats.requests).toBe(1);
+		expect(result.failures.get('a')?.message).toMatch(/^Rate limited by Crustdata, retry in [23] s$/);
+	});
+
+	it('starts no request after the send deadline: a slow first answer leaves the next one unsent, with why', async () => {
+		const clock = virtualClock();
+		const sent: string[][] = [];
+		const slow = async (ids: string[]) => {
+			sent.push(ids);
+			await clock.sleep(40_000);
+			return answer(200, entriesFor(ids));
+		};
+		const result = await runJobs([['a'], ['b']], pacing({ concurrency: 1, sendDeadline: 35_000 }), URL_TYPE, slow, clock);
+		expect(sent).toEqual([['a']]);
+		expect(result.failures.get('b')?.message).toBe('Not sent: Crustdata answered too slowly for this call to finish in time');
+	});
+
+	it('gives back what a refused wait had reserved of the credit cap', async () => {
+		const cap = new CreditCap(2);
+		const refused = await runJobs([['a']], pacing({ waitDeadline: 20_000 }), URL_TYPE, async () => tooMany(45)(), virtualClock(), {
+			credits: { cap, each: 2 },
+		});
+		expect(refused.failures.get('a')?.message).toMatch(/^Rate limited by Crustdata/);
+		const sent: string[][] = [];
+		const after = await runJobs([['b']], pacing(), URL_TYPE, async (ids) => (sent.push(ids), answer(200, entriesFor(ids))), virtualClock(), {
+			credits: { cap, each: 2 },
+		});
+		expect(sent).toEqual([['b']]);
+		expect(after.failures.size).toBe(0);
+	});
+
 	it('makes no retry whose backoff would end after the deadline', async () => {
 		const clock = virtualClock();
 		const send = async () => answer(500, error('server_error', 'Internal error'));
