@@ -4,9 +4,10 @@
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const { after, before, describe, it } = require('node:test');
+const { after, afterEach, before, describe, it } = require('node:test');
 const { chromium } = require('playwright-core');
 
+const { contractViolations } = require('../contract/crustdataApi');
 const { startSandbox } = require('../sandbox/server');
 const {
 	E2E_VERSION: VERSION,
@@ -57,6 +58,9 @@ before(async () => {
 	assert.equal(login.status(), 200);
 	if (WRITES_SCREENSHOTS) fs.mkdirSync(SCREENSHOTS, { recursive: true });
 });
+
+// Whatever a test did, the sandbox answered as Crustdata's documented API does.
+afterEach(() => assert.deepEqual(contractViolations(sandbox?.requests ?? []), []));
 
 after(async () => {
 	await browser?.close();

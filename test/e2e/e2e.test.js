@@ -3,8 +3,9 @@
 // Asserts on the parsed run and on what the sandbox received. N8N_E2E_VERSION picks the n8n.
 const assert = require('node:assert/strict');
 const path = require('node:path');
-const { after, before, describe, it } = require('node:test');
+const { after, afterEach, before, describe, it } = require('node:test');
 
+const { contractViolations } = require('../contract/crustdataApi');
 const { startSandbox, DEFAULT_OPTIONS } = require('../sandbox/server');
 const { E2E_VERSION: VERSION, createInstance, ensureN8n, executeWorkflow, importFixtures, sandboxCredential } = require('./n8nHost');
 
@@ -26,6 +27,9 @@ before(async () => {
 		path.join(__dirname, 'workflows'),
 	);
 });
+
+// Whatever a test did, the sandbox answered as Crustdata's documented API does.
+afterEach(() => assert.deepEqual(contractViolations(sandbox?.requests ?? []), []));
 
 after(async () => await sandbox?.close());
 

@@ -4,8 +4,9 @@
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const { after, before, describe, it } = require('node:test');
+const { after, afterEach, before, describe, it } = require('node:test');
 
+const { contractViolations } = require('../contract/crustdataApi');
 const { startSandbox } = require('../sandbox/server');
 const {
 	E2E_VERSION: VERSION,
@@ -38,6 +39,9 @@ before(async () => {
 	filesDir = examples.filesDir;
 	await importFixtures(instance, [sandboxCredential('CrustdataCred001', 'Crustdata sandbox', sandbox.url, sandbox.apiKey)], examples.workflowsDir);
 });
+
+// Whatever a test did, the sandbox answered as Crustdata's documented API does.
+afterEach(() => assert.deepEqual(contractViolations(sandbox?.requests ?? []), []));
 
 after(async () => {
 	await n8n?.stop();

@@ -5,10 +5,11 @@
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const { after, before, describe, it } = require('node:test');
+const { after, afterEach, before, describe, it } = require('node:test');
 
 const { TOOL_WAIT_LIMIT_MS } = require('../../dist/nodes/CrustdataPersonEnrich/agentTool');
 const { TOOL_DESCRIPTION } = require('../../dist/nodes/CrustdataPersonEnrich/toolProperties');
+const { contractViolations } = require('../contract/crustdataApi');
 const { DEFAULT_OPTIONS, startSandbox } = require('../sandbox/server');
 const {
 	E2E_VERSION: VERSION,
@@ -76,6 +77,9 @@ async function serveExample(sandbox, instanceName, env) {
 
 /** The checks every mode must pass; `context()` gives the sandbox and the connected client. */
 function toolChecks(context) {
+	// Whatever a call did, the sandbox answered as Crustdata's documented API does.
+	afterEach(() => assert.deepEqual(contractViolations(context().sandbox.requests), []));
+
 	const configured = (options) => {
 		const { sandbox } = context();
 		sandbox.configure({ ...DEFAULT_OPTIONS, rateLimit: null, ...options });
@@ -168,6 +172,10 @@ describe(`the MCP example in n8n ${VERSION}`, () => {
 	});
 
 	toolChecks(() => ({ sandbox, client }));
+
+	it('loads the package with unverified packages allowed explicitly, so no default can turn it off', () => {
+		assert.doesNotMatch(n8n.output.text, /N8N_UNVERIFIED_PACKAGES_ENABLED/);
+	});
 });
 
 describe(`the MCP example in n8n ${VERSION}, queue mode`, () => {

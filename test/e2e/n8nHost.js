@@ -56,10 +56,10 @@ const NPM_CI_ATTEMPTS = 3;
  * n8n's 1,900 packages; the lockfile pins every byte, so trying again is safe and is what a person
  * would do.
  */
-function npmCiWithRetries(cwd, env) {
+function npmCiWithRetries(cwd, env, extraArgs) {
 	for (let attempt = 1; ; attempt++) {
 		try {
-			execFileSync('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd, env, stdio: ['ignore', 'inherit', 'inherit'] });
+			execFileSync('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error', ...extraArgs], { cwd, env, stdio: ['ignore', 'inherit', 'inherit'] });
 			return;
 		} catch (error) {
 			if (attempt === NPM_CI_ATTEMPTS) throw new Error(`npm ci in ${cwd} failed ${attempt} times; npm's log above says why`, { cause: error });
@@ -70,8 +70,11 @@ function npmCiWithRetries(cwd, env) {
 	}
 }
 
-/** npm ci of one committed host manifest into .e2e/<name>, skipped when already done for this lockfile. */
-function installHost(name, env = process.env) {
+/**
+ * npm ci of one committed host manifest into .e2e/<name>, skipped when already done for this
+ * lockfile. `ignoreScripts` for a host whose dependencies' install scripts must not run.
+ */
+function installHost(name, env = process.env, { ignoreScripts = false } = {}) {
 	const source = path.join(HOSTS_DIR, name);
 	const target = path.join(WORK_DIR, name);
 	const stamp = path.join(target, '.installed');
@@ -81,7 +84,7 @@ function installHost(name, env = process.env) {
 	fs.mkdirSync(target, { recursive: true });
 	for (const file of ['package.json', 'package-lock.json']) fs.copyFileSync(path.join(source, file), path.join(target, file));
 	const started = Date.now();
-	npmCiWithRetries(target, withoutOuterNpmConfig(env));
+	npmCiWithRetries(target, withoutOuterNpmConfig(env), ignoreScripts ? ['--ignore-scripts'] : []);
 	fs.writeFileSync(stamp, lock);
 	log(`installed ${name} in ${Math.round((Date.now() - started) / 1000)} s`);
 	return target;
@@ -111,15 +114,21 @@ function mcpClientRequire() {
 	return createRequire(path.join(installHost('mcp-client'), 'package.json'));
 }
 
-/** The built package, packed as npm would publish it, unpacked where n8n keeps community nodes. */
-function installPackageInto(userFolder) {
+/** The built package, packed as npm would publish it, unpacked into `target` (emptied first). */
+function unpackBuiltPackage(target) {
 	if (!fs.existsSync(path.join(ROOT, 'dist', 'nodes'))) throw new Error('Build the package first: npm run build');
-	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
-	const target = path.join(nodesDir, 'node_modules', PACKAGE_NAME);
 	fs.rmSync(target, { recursive: true, force: true });
 	fs.mkdirSync(target, { recursive: true });
+	fs.mkdirSync(WORK_DIR, { recursive: true });
 	const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', WORK_DIR], { cwd: ROOT, encoding: 'utf8' }).trim().split('\n').pop();
 	execFileSync('tar', ['xzf', path.join(WORK_DIR, tarball), '-C', target, '--strip-components=1']);
+	return target;
+}
+
+/** The built package, packed as npm would publish it, unpacked where n8n keeps community nodes. */
+function installPackageInto(userFolder) {
+	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
+	const target = unpackBuiltPackage(path.join(nodesDir, 'node_modules', PACKAGE_NAME));
 	fs.writeFileSync(
 		path.join(nodesDir, 'package.json'),
 		JSON.stringify({ name: 'installed-nodes', private: true, dependencies: { [PACKAGE_NAME]: `file:${target}` } }),
@@ -148,6 +157,8 @@ async function createInstance(n8n, name, extraEnv = {}, { keep = false } = {}) {
 		N8N_LOG_LEVEL: 'info',
 		N8N_RUNNERS_BROKER_PORT: String(await freePort()),
 		N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
+		// This package is not verified by n8n (yet); n8n 2.41 warns that the default turns false.
+		N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
 		...extraEnv,
 	};
 	return { n8n, userFolder, env };
@@ -382,6 +393,8 @@ module.exports = {
 	E2E_VERSION,
 	WORK_DIR,
 	ensureN8n,
+	installHost,
+	unpackBuiltPackage,
 	mcpClientRequire,
 	createInstance,
 	runN8n,

@@ -3,8 +3,9 @@
 // over HTTP; the worker must run it and the caller must get the enriched items back.
 const assert = require('node:assert/strict');
 const path = require('node:path');
-const { after, before, describe, it } = require('node:test');
+const { after, afterEach, before, describe, it } = require('node:test');
 
+const { contractViolations } = require('../contract/crustdataApi');
 const { startSandbox } = require('../sandbox/server');
 const {
 	E2E_VERSION: VERSION,
@@ -45,6 +46,9 @@ before(async () => {
 	webhookUrl = `http://127.0.0.1:${httpPort}/webhook/crustdata-enrich`;
 	await postWhenRegistered(webhookUrl, { urls: [] });
 });
+
+// Whatever a test did, the sandbox answered as Crustdata's documented API does.
+afterEach(() => assert.deepEqual(contractViolations(sandbox?.requests ?? []), []));
 
 after(async () => {
 	await Promise.all([main?.stop(), worker?.stop()]);

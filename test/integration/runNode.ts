@@ -3,6 +3,7 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { CrustdataEnrichApi } from '../../credentials/CrustdataEnrichApi.credentials';
 import { CrustdataPersonEnrich } from '../../nodes/CrustdataPersonEnrich/CrustdataPersonEnrich.node';
 import { runEnrichWorkflow, stopN8nServices, type EnrichRun, type EnrichRunOptions } from '../harness/n8n';
+import { contractViolations } from '../contract/crustdataApi';
 import { DEFAULT_OPTIONS, startSandbox, type Sandbox, type SandboxOptions } from '../sandbox/server';
 
 /**
@@ -21,6 +22,10 @@ export function useSandbox(options: SandboxOptions = {}): () => Sandbox {
 	beforeEach(() => {
 		sandbox?.configure({ ...DEFAULT_OPTIONS, ...options });
 		sandbox?.reset();
+	});
+	// Whatever a test did, the sandbox answered as Crustdata's documented API does.
+	afterEach(() => {
+		expect(contractViolations(sandbox?.requests ?? [])).toEqual([]);
 	});
 	return () => {
 		if (!sandbox) throw new Error('The sandbox is not running');

@@ -155,6 +155,12 @@ export interface SandboxRequestLogEntry {
 	identifierCount: number;
 	/** Credits billed for this request (0 unless a 200 with matches). */
 	creditsUsed: number;
+	/** The API generation the sandbox imitated when the request arrived. */
+	apiGeneration: SandboxApiGeneration;
+	/** What the sandbox answered (body as sent, headers it set), null while pending or when dropped. */
+	answer: { body: unknown; headers: Record<string, string> } | null;
+	/** Answered from a test's script (forcedResponses, accountEndpointsAnswer) rather than by the API's rules. */
+	scripted: boolean;
 }
 
 /** One entry of the GET /account/endpoints answer. */

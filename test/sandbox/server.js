@@ -574,11 +574,15 @@ function startSandbox(options = {}) {
 			status: null,
 			identifierCount: idKey ? body[idKey].length : 0,
 			creditsUsed: 0,
+			apiGeneration: opts.apiGeneration,
+			answer: null,
+			scripted: false,
 		};
 		requests.push(entry);
 
 		const finish = (status, payload, headers) => {
 			entry.status = status;
+			entry.answer = { body: payload, headers: { ...headers } };
 			send(res, status, payload, headers);
 		};
 
@@ -610,6 +614,7 @@ function startSandbox(options = {}) {
 			}
 			if (scripted === 'hang') return; // no answer; close() destroys the socket
 			if (scripted && typeof scripted === 'object') {
+				entry.scripted = true;
 				return finish(
 					Number(scripted.status) || 200,
 					scripted.body === undefined ? '' : scripted.body,
@@ -659,6 +664,7 @@ function startSandbox(options = {}) {
 
 		// scripted responses come first and bypass everything (no rate counting, no billing)
 		if (forced.length > 0) {
+			entry.scripted = true;
 			const f = forced.shift();
 			if (f === 'drop') return { drop: true };
 			const fr = f && typeof f === 'object' ? f : {};
