@@ -1,7 +1,7 @@
 // `npm run bench`: this node against what users build today, in the pinned real n8n, on the
 // sandbox with 150 ms latency and Crustdata's limit of 15 requests per sliding window. The
 // window is scaled down (BENCH_WINDOW_SCALE, default 10: 60 s -> 6 s) to keep the run short.
-// Writes BENCHMARKS.md and docs/benchmarks.png.
+// Writes BENCHMARKS.md and its charts, docs/bench-*.svg.
 //
 // The contact case: this node with Contact (business emails + phone numbers) on a generation-2
 // account, where /person/enrich has no contact and /person/contact/enrich serves it, each endpoint
@@ -16,7 +16,7 @@ const path = require('node:path');
 const dataset = require('../sandbox/dataset');
 const { startSandbox } = require('../sandbox/server');
 const { PINNED_VERSION, createInstance, ensureN8n, executeWorkflow, importFixtures, sandboxCredential, log } = require('../e2e/n8nHost');
-const { renderChartPng } = require('./chart');
+const { accountLimitsChart, contactChart, renderSvg, sizesChart } = require('./chart');
 const { CONTACT, VARIANTS } = require('./workflows');
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -388,7 +388,7 @@ account's limit, which reports the scaled window as ${LIMIT * SCALE} requests a 
 |---|---|---|---|---|---|---|---|---|---|---|
 ${rows.join('\n')}
 
-![Wall time against input size](docs/benchmarks.png)
+![Enrich time against input size, per workflow, with the limit](docs/bench-sizes.svg)
 
 What limits (a): at most two requests are in flight (more could send extra requests after credits
 run out), so the 4 requests of 100 identifiers take two round trips where the limit counts one,
@@ -425,11 +425,15 @@ ${accounts.rows.join('\n')}
 
 ${accounts.targets.map((line) => `- ${line}`).join('\n')}
 
+![Enrich time per account limit and size, each bar with a tick at the account's rate](docs/bench-account-limits.svg)
+
 ## The cost of the account check
 
 ${accountCheckReport(results)}
 
 ${contactSection(contact)}
+![The contact case: measured wall time against the ideal and the two passes one after the other](docs/bench-contact.svg)
+
 ## CPU and memory of the node itself
 
 Planning and mapping only, answers served from memory with a full \`person_data\` (every section),
@@ -437,6 +441,48 @@ Planning and mapping only, answers served from memory with a full \`person_data\
 
 ${cpuTable}
 `;
+}
+
+/** The three charts of BENCHMARKS.md, from the same results as its tables. */
+async function renderCharts(results, contact) {
+	const docs = path.join(ROOT, 'docs');
+	fs.mkdirSync(docs, { recursive: true });
+	const sizeRuns = results.filter((r) => !r.accountLimit);
+	await renderSvg(
+		sizesChart({
+			title: `Enrich time for N profile URLs (sandbox, ${LIMIT} requests per window, window scaled 1/${SCALE})`,
+			series: Object.keys(SIZES).map((variant) => ({
+				name: `(${variant}) ${VARIANTS[variant].label}${sizeRuns.some((r) => r.variant === variant && r.failedOrLost > 0) ? ': items lost' : ''}`,
+				points: sizeRuns.filter((r) => r.variant === variant).map((r) => [r.unique, r.enrichMs / 1000]),
+			})),
+			limit: { name: 'limit', points: SIZES.a.map((unique) => [unique, limitMs(unique) / 1000]) },
+		}),
+		path.join(docs, 'bench-sizes.svg'),
+	);
+	const accountRuns = results.filter((r) => r.accountLimit);
+	await renderSvg(
+		accountLimitsChart({
+			title: "This node on higher-plan accounts, against the same node fixed at 15 a minute (ticks: the account's rate)",
+			runs: accountRuns.map((r) => ({
+				setting: `${r.accountLimit} a minute, ${r.maxRequestsPerMinute > 0 ? 'fixed' : 'defaults'}`,
+				unique: r.unique,
+				seconds: r.enrichMs / 1000,
+				atRateSeconds: atRateMs(r.unique, r.accountLimit) / 1000,
+			})),
+		}),
+		path.join(docs, 'bench-account-limits.svg'),
+	);
+	await renderSvg(
+		contactChart({
+			title: `Contact on a generation-2 account: ${contact.unique.toLocaleString('en-US')} URLs, profiles and contact data from two endpoints`,
+			bars: [
+				{ what: 'measured wall time', kind: 'measured', seconds: contact.wallMs / 1000 },
+				{ what: 'ideal: the slower endpoint at its limit', kind: 'bound', seconds: contact.idealMs / 1000 },
+				{ what: 'the two passes one after the other (computed)', kind: 'bound', seconds: contact.sequentialMs / 1000 },
+			],
+		}),
+		path.join(docs, 'bench-contact.svg'),
+	);
 }
 
 async function main() {
@@ -467,31 +513,15 @@ async function main() {
 		await sandbox.close();
 	}
 	if (ONLY === 'contact') {
-		process.stdout.write(`${contactSection(contact)}\n(BENCH_ONLY=contact: BENCHMARKS.md and docs/benchmarks.png left as they were)\n`);
+		process.stdout.write(`${contactSection(contact)}\n(BENCH_ONLY=contact: BENCHMARKS.md and its charts left as they were)\n`);
 		return;
 	}
 
 	const cpuTable = execFileSync(process.execPath, ['--expose-gc', path.join(__dirname, 'planning-mapping.js')], { encoding: 'utf8' }).trim();
-	fs.mkdirSync(path.join(ROOT, 'docs'), { recursive: true });
-	renderChartPng(
-		{
-			title: `Wall time to enrich N profile URLs (sandbox, ${LIMIT} requests per window, window scaled 1/${SCALE})`,
-			xLabel: 'unique identifiers',
-			yLabel: 'enrich time (s)',
-			series: [
-				...Object.keys(SIZES).map((variant) => ({
-					name: `(${variant}) ${VARIANTS[variant].label}`,
-					points: results.filter((r) => r.variant === variant).map((r) => [r.unique, r.enrichMs / 1000]),
-					note: results.some((r) => r.variant === variant && r.failedOrLost > 0) ? 'items lost' : undefined,
-				})),
-				{ name: 'limit', points: SIZES.a.map((unique) => [unique, limitMs(unique) / 1000]), dashed: true },
-			],
-		},
-		path.join(ROOT, 'docs', 'benchmarks.png'),
-	);
+	await renderCharts(results, contact);
 	const markdown = report(results, cpuTable, contact);
 	fs.writeFileSync(path.join(ROOT, 'BENCHMARKS.md'), markdown);
-	process.stdout.write(`${markdown}\nWrote BENCHMARKS.md and docs/benchmarks.png\n`);
+	process.stdout.write(`${markdown}\nWrote BENCHMARKS.md and docs/bench-sizes.svg, docs/bench-account-limits.svg, docs/bench-contact.svg\n`);
 }
 
 main().catch((error) => {
