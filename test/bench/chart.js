@@ -22,8 +22,11 @@ async function renderSvg(spec, file) {
 	const view = new vega.View(vega.parse(compile({ $schema: 'https://vega.github.io/schema/vega-lite/v6.json', config: CONFIG, ...spec }).spec), {
 		renderer: 'none',
 	});
-	fs.writeFileSync(file, await view.toSVG());
-	view.finalize();
+	try {
+		fs.writeFileSync(file, await view.toSVG());
+	} finally {
+		view.finalize();
+	}
 }
 
 /**

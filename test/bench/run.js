@@ -7,7 +7,7 @@
 // account, where /person/enrich has no contact and /person/contact/enrich serves it, each endpoint
 // at 15 per (scaled) window, on the same 1,000-URL sheet (plus its 10 % duplicates).
 // BENCH_ONLY=contact runs that case alone and prints its figures without writing BENCHMARKS.md
-// or the chart (they need every case); without BENCH_ONLY every case runs.
+// or the charts (they need every case); without BENCH_ONLY every case runs.
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');

@@ -1,5 +1,5 @@
 // Crustdata's person-enrichment API as documented, as zod schemas: what may be sent and what
-// comes back, for both API generations (../shared/reference/crustdata-api-notes.md). The tests
+// comes back, for both API generations (the project's API notes, crustdata-api-notes.md). The tests
 // hold the sandbox to it (`contractViolations`): every answer it gives must parse, and every
 // request it accepted must be one the API would accept, so the sandbox cannot drift from the API
 // it imitates. A dev-only module: the node itself depends on nothing.
@@ -24,7 +24,9 @@ const CONTACT_TIERS = ['business_emails', 'personal_emails', 'phone_numbers', 'w
 /** Crustdata mixes "" and null for missing values. */
 const text = z.string().nullable();
 
-const identifiers = z.array(z.string().min(1)).min(1).max(MAX_IDENTIFIERS);
+// The notes: a URL with a query string, a bare id or a non-/in/ URL fails the whole request.
+const profileUrls = z.array(z.string().regex(/^https?:\/\/([a-z]{2,3}\.)?linkedin\.com\/in\/[^/?#\s]+\/?$/)).min(1).max(MAX_IDENTIFIERS);
+const businessEmails = z.array(z.string().regex(/^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/)).min(1).max(MAX_IDENTIFIERS);
 
 /** A `fields` entry: a section of the generation, or a dot-path inside one. */
 const fieldOf = (generation) =>
@@ -38,32 +40,34 @@ const fieldOf = (generation) =>
 /** Exactly one identifier list. */
 const oneIdentifierType = (body) => ['professional_network_profile_urls', 'business_emails'].filter((key) => key in body).length === 1;
 
+// `fields` may be left out (its default is documented two ways, so the node always sends it).
 function enrichRequest(generation) {
 	return z
 		.object({
-			professional_network_profile_urls: identifiers.optional(),
-			business_emails: identifiers.optional(),
-			fields: z.array(fieldOf(generation)).min(1),
+			professional_network_profile_urls: profileUrls.optional(),
+			business_emails: businessEmails.optional(),
+			fields: z.array(fieldOf(generation)).min(1).optional(),
 			min_similarity_score: z.number().min(0).max(1).optional(),
 			preview: z.boolean().optional(),
 		})
 		.strict()
-		.refine(oneIdentifierType, 'exactly one of professional_network_profile_urls and business_emails');
+		.refine(oneIdentifierType, 'exactly one of professional_network_profile_urls and business_emails')
+		.refine((body) => body.min_similarity_score === undefined || (generation === 1 && 'business_emails' in body), 'min_similarity_score is for email lookups on generation 1');
 }
 
 const liveRequest = (generation) =>
 	z
 		.object({
-			professional_network_profile_urls: identifiers,
-			fields: z.array(fieldOf(generation)).min(1),
+			professional_network_profile_urls: profileUrls,
+			fields: z.array(fieldOf(generation)).min(1).optional(),
 			preview: z.boolean().optional(),
 		})
 		.strict();
 
 const contactRequest = z
 	.object({
-		professional_network_profile_urls: identifiers.optional(),
-		business_emails: identifiers.optional(),
+		professional_network_profile_urls: profileUrls.optional(),
+		business_emails: businessEmails.optional(),
 		fields: z.array(z.enum(CONTACT_TIERS.map((tier) => `contact.${tier}`))).min(1).optional(),
 		verified: z.boolean().optional(),
 	})
@@ -104,7 +108,7 @@ const job = z
 	})
 	.passthrough();
 
-/** The sections that may come back, each only when asked for; their inner shape as the notes give it. */
+/** The sections that may come back; their inner shape as the notes give it. */
 const sectionShapes = {
 	basic_profile: z
 		.object({ name: text.optional(), first_name: text.optional(), last_name: text.optional(), headline: text.optional(), current_title: text.optional(), location: location.optional() })
@@ -128,10 +132,14 @@ const sectionShapes = {
 	social_posts: z.array(z.unknown()),
 };
 
-/** `person_data` of a generation's endpoint: only that generation's sections, plus the person's id. */
-function personData(sections) {
+/**
+ * `person_data` of a generation's endpoint: only that generation's sections, plus the person's
+ * id. Generation 2 lists no contact, but one of its states still returned stored business emails.
+ */
+function personData(generation) {
 	const shape = { crustdata_person_id: z.number().optional() };
-	for (const section of sections) shape[section] = sectionShapes[section].optional();
+	for (const section of SECTIONS_BY_GENERATION[generation]) shape[section] = sectionShapes[section].optional();
+	if (generation === 2) shape.contact = z.object({ business_emails: z.array(emailRecord) }).strict().optional();
 	return z.object(shape).strict();
 }
 
@@ -146,13 +154,17 @@ const entry = (person) =>
 		.strict();
 
 /** A top-level array, one entry per identifier, no wrapper. */
-const enrichAnswer = (generation) => z.array(entry(personData(SECTIONS_BY_GENERATION[generation])));
+const enrichAnswer = (generation) => z.array(entry(personData(generation)));
 
 const contactAnswer = z.array(entry(z.object({ crustdata_person_id: z.number().optional(), contact: contactSection }).strict()));
 
-const errorBody = z
-	.object({ error: z.object({ type: z.string().min(1), message: z.string().min(1), metadata: z.union([z.array(z.unknown()), z.record(z.unknown())]) }).strict() })
-	.strict();
+const errorBodyOf = (type) =>
+	z.object({ error: z.object({ type, message: z.string().min(1), metadata: z.union([z.array(z.unknown()), z.record(z.unknown())]) }).strict() }).strict();
+
+const errorBody = errorBodyOf(z.string().min(1));
+
+/** The error types the notes name for a status. */
+const ERROR_TYPES = { 402: 'insufficient_credits', 403: 'permission_error' };
 
 /** 401 is the one error with another shape. */
 const keyRejected = z.object({ message: z.string().min(1) }).strict();
@@ -207,6 +219,7 @@ function requestSchema(path, generation) {
 /** The answer schema for a route, a status and the generation the sandbox imitated then. */
 function answerSchema(path, status, generation) {
 	if (status === 401) return keyRejected;
+	if (ERROR_TYPES[status]) return errorBodyOf(z.literal(ERROR_TYPES[status]));
 	if (status >= 400) return errorBody;
 	if (path === '/account/credits') return accountCreditsAnswer;
 	if (path === '/account/endpoints') return accountEndpointsAnswer;
@@ -214,6 +227,16 @@ function answerSchema(path, status, generation) {
 }
 
 const describeIssues = (error) => error.issues.map((issue) => `${issue.path.join('.') || '(top)'}: ${issue.message}`).join('; ');
+
+/** Each entry answers one identifier as sent (`matched_on` echoes it exactly), with the match type of its list. */
+function echoViolations(where, request, entries) {
+	const [key, matchType] =
+		'business_emails' in request ? ['business_emails', 'business_email'] : ['professional_network_profile_urls', 'professional_network_profile_url'];
+	const sent = new Set(request[key]);
+	return entries
+		.filter((entry) => !sent.has(entry.matched_on) || entry.match_type !== matchType)
+		.map((entry) => `${where}: an entry for "${entry.matched_on}" (${entry.match_type}) answers nothing that was sent as ${key}`);
+}
 
 /**
  * What in a sandbox's exchanges breaks the contract: answers that do not parse, accepted
@@ -224,8 +247,12 @@ function contractViolations(exchanges) {
 	const violations = [];
 	for (const exchange of exchanges) {
 		const { method, path, status, answer, apiGeneration: generation } = exchange;
-		if (!answer || exchange.scripted || typeof status !== 'number') continue;
+		if (exchange.scripted || typeof status !== 'number') continue;
 		const where = `${method} ${path} → ${status}`;
+		if (!answer) {
+			violations.push(`${where}: answered without a recorded answer`);
+			continue;
+		}
 		const parsedAnswer = answerSchema(path, status, generation).safeParse(answer.body);
 		if (!parsedAnswer.success) violations.push(`${where}: the answer breaks the contract: ${describeIssues(parsedAnswer.error)}`);
 		if (!BILLABLE_PATHS.includes(path)) continue;
@@ -233,6 +260,7 @@ function contractViolations(exchanges) {
 			const parsedRequest = requestSchema(path, generation).safeParse(exchange.body);
 			if (!parsedRequest.success) violations.push(`${where}: accepted a request the API refuses: ${describeIssues(parsedRequest.error)}`);
 			if (!numericHeader.safeParse(answer.headers['x-credits-used']).success) violations.push(`${where}: no x-credits-used header`);
+			if (parsedRequest.success && parsedAnswer.success) violations.push(...echoViolations(where, exchange.body, answer.body));
 		}
 		if (status !== 401 && !rateLimitHeaders.safeParse(answer.headers).success) violations.push(`${where}: no x-ratelimit-* headers`);
 	}

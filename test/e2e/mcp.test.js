@@ -78,7 +78,7 @@ async function serveExample(sandbox, instanceName, env) {
 /** The checks every mode must pass; `context()` gives the sandbox and the connected client. */
 function toolChecks(context) {
 	// Whatever a call did, the sandbox answered as Crustdata's documented API does.
-	afterEach(() => assert.deepEqual(contractViolations(context().sandbox.requests), []));
+	afterEach(() => assert.deepEqual(contractViolations(context().sandbox?.requests ?? []), []));
 
 	const configured = (options) => {
 		const { sandbox } = context();

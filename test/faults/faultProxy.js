@@ -7,6 +7,11 @@ const { request } = require('undici');
 
 const isBillable = (method, url) => method === 'POST' && url.startsWith('/person/');
 
+// Headers of one hop, which the proxy sets (or undici refuses) rather than passes on.
+const HOP_BY_HOP = ['host', 'connection', 'keep-alive', 'transfer-encoding', 'content-length', 'expect', 'upgrade', 'proxy-connection', 'te', 'trailer'];
+
+const withoutHopByHop = (headers) => Object.fromEntries(Object.entries(headers).filter(([name]) => !HOP_BY_HOP.includes(name.toLowerCase())));
+
 async function readBody(req) {
 	const chunks = [];
 	for await (const chunk of req) chunks.push(chunk);
@@ -22,25 +27,25 @@ async function readBody(req) {
 async function startFaultProxy(targetUrl, faultFor) {
 	let billable = 0;
 	const log = [];
-	const server = http.createServer(async (req, res) => {
+	const relay = async (req, res) => {
 		const body = await readBody(req);
-		const { host: _host, connection: _connection, 'content-length': _length, ...headers } = req.headers;
-		const answer = await request(`${targetUrl}${req.url}`, { method: req.method, headers, body: body.length > 0 ? body : undefined });
+		const answer = await request(`${targetUrl}${req.url}`, {
+			method: req.method,
+			headers: withoutHopByHop(req.headers),
+			body: body.length > 0 ? body : undefined,
+		});
 		const payload = Buffer.from(await answer.body.arrayBuffer());
 		const fault = isBillable(req.method, req.url) ? faultFor(billable++) : 'pass';
 		log.push({ method: req.method, url: req.url, status: answer.statusCode, fault });
 		if (typeof fault === 'object' && fault.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
 		if (fault === 'reset') return req.socket.destroy();
-		const outHeaders = { ...answer.headers, 'content-length': String(payload.length) };
-		delete outHeaders['transfer-encoding'];
-		delete outHeaders.connection;
-		res.writeHead(answer.statusCode, outHeaders);
-		if (fault === 'truncate') {
-			res.write(payload.subarray(0, Math.floor(payload.length / 2)));
-			return res.socket.destroy();
-		}
+		res.writeHead(answer.statusCode, { ...withoutHopByHop(answer.headers), 'content-length': String(payload.length) });
+		// Half the body really goes out before the connection closes, so the client sees a cut-off answer.
+		if (fault === 'truncate') return res.write(payload.subarray(0, Math.floor(payload.length / 2)), () => res.socket.destroy());
 		res.end(payload);
-	});
+	};
+	// A failed relay (the sandbox dropped the request) reaches the client as a dropped connection, as it would through a gateway.
+	const server = http.createServer((req, res) => relay(req, res).catch(() => req.socket.destroy()));
 	await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
 	return {
 		url: `http://127.0.0.1:${server.address().port}`,

@@ -51,10 +51,20 @@ describe('answers broken on the way back', () => {
 		expect(new Set(unsent.map((item) => item.json.error))).toEqual(new Set(['Not sent: the credit cap of 50 would be exceeded']));
 	});
 
-	it('waits out a slow answer within Request Timeout', async () => {
-		const run = await runThrough((n) => (n === 0 ? { delayMs: 300 } : 'pass'), { options: { timeout: 5 } });
-		expect(run.status).toBe('success');
-		expect(run.outputs[0]).toHaveLength(60);
+	it('waits out a slow answer within Request Timeout, and sends again one that outlasts it', async () => {
+		const started = Date.now();
+		const waited = await runThrough((n) => (n === 0 ? { delayMs: 400 } : 'pass'), { options: { timeout: 5 } });
+		expect(Date.now() - started).toBeGreaterThanOrEqual(400);
+		expect(waited.outputs[0]).toHaveLength(60);
 		expect(enrichRequests(sandbox)).toHaveLength(3);
+
+		await proxy?.close();
+		sandbox.reset();
+		const timedOut = await runThrough((n) => (n === 0 ? { delayMs: 1_500 } : 'pass'), { options: { timeout: 1, concurrency: 1 } });
+		expect(timedOut.status).toBe('success');
+		expect(timedOut.outputs[0].map((item) => item.json.match_status)).toEqual(urls.map(() => 'matched'));
+		// The request that timed out reached Crustdata and was sent again: four requests for three batches.
+		expect(enrichRequests(sandbox)).toHaveLength(4);
+		expect(timedOut.hints[0].message).toMatch(/in 4 requests \(1 retry\)/);
 	});
 });

@@ -14,6 +14,12 @@ export function useSandbox(options: SandboxOptions = {}): () => Sandbox {
 	let sandbox: Sandbox | undefined;
 	beforeAll(async () => {
 		sandbox = await startSandbox();
+		// A test that resets the sandbox part-way has its earlier answers checked first.
+		const reset = sandbox.reset.bind(sandbox);
+		sandbox.reset = () => {
+			expectContractKept(sandbox?.requests ?? []);
+			reset();
+		};
 	});
 	afterAll(async () => {
 		await sandbox?.close();
@@ -23,14 +29,16 @@ export function useSandbox(options: SandboxOptions = {}): () => Sandbox {
 		sandbox?.configure({ ...DEFAULT_OPTIONS, ...options });
 		sandbox?.reset();
 	});
-	// Whatever a test did, the sandbox answered as Crustdata's documented API does.
-	afterEach(() => {
-		expect(contractViolations(sandbox?.requests ?? [])).toEqual([]);
-	});
+	afterEach(() => expectContractKept(sandbox?.requests ?? []));
 	return () => {
 		if (!sandbox) throw new Error('The sandbox is not running');
 		return sandbox;
 	};
+}
+
+/** Whatever a test did, the sandbox answered as Crustdata's documented API does. */
+function expectContractKept(exchanges: Sandbox['requests']): void {
+	expect(contractViolations(exchanges)).toEqual([]);
 }
 
 export type RunOptions = Partial<Omit<EnrichRunOptions, 'nodeType' | 'credentialType' | 'parameters'>> & {

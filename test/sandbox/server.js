@@ -330,6 +330,8 @@ function startSandbox(options = {}) {
 		options,
 	);
 	const requests = [];
+	// Each request's log entry, so an answer given from a catch still lands on its own entry.
+	const requestOf = new WeakMap();
 	const sockets = new Set();
 	const timers = new Set();
 	const endpointHits = new Map(); // billable path → arrival times counted into its own window
@@ -579,6 +581,7 @@ function startSandbox(options = {}) {
 			scripted: false,
 		};
 		requests.push(entry);
+		requestOf.set(req, entry);
 
 		const finish = (status, payload, headers) => {
 			entry.status = status;
@@ -722,7 +725,7 @@ function startSandbox(options = {}) {
 		if (live && !opts.liveEnabled) {
 			return {
 				status: 403,
-				body: errorBody('permission_denied', 'Live enrich is not enabled for your plan'),
+				body: errorBody('permission_error', 'Live enrich is not enabled for your plan'),
 				headers,
 			};
 		}
@@ -912,7 +915,7 @@ function startSandbox(options = {}) {
 		if (gatedField !== undefined) {
 			throw new HttpError(
 				403,
-				'permission_denied',
+				'permission_error',
 				`Access to field '${gatedField}' is not enabled for your API key`,
 			);
 		}
@@ -1024,9 +1027,10 @@ function startSandbox(options = {}) {
 		handle(req, res).catch((err) => {
 			// unexpected bug in the sandbox: answer 500 so the test sees it
 			if (!res.headersSent && !res.destroyed) {
-				const last = requests[requests.length - 1];
-				if (last && last.status === null) last.status = 500;
-				send(res, 500, errorBody('internal_error', `Sandbox bug: ${err && err.message}`));
+				const body = errorBody('internal_error', `Sandbox bug: ${err && err.message}`);
+				const entry = requestOf.get(req);
+				if (entry && entry.status === null) Object.assign(entry, { status: 500, answer: { body, headers: {} } });
+				send(res, 500, body);
 			}
 		});
 	});

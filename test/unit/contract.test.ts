@@ -18,7 +18,7 @@ import type { SandboxRequestLogEntry } from '../sandbox/server';
 
 const URL = 'https://www.linkedin.com/in/dvdhsu';
 
-// The real answer the notes quote (captured 2026-07-20), trimmed to what it shows.
+// The real answer the notes quote (captured 2026-07-20), trimmed, with the contact section the notes describe for accounts that get it there.
 const capturedAnswer = [
 	{
 		matched_on: URL,
@@ -56,10 +56,31 @@ const capturedAnswer = [
 	},
 ];
 
+const RATE_HEADERS = { 'x-ratelimit-limit': '15', 'x-ratelimit-remaining': '14', 'x-ratelimit-reset': '60' };
+
+/** A sandbox log entry: an enrich request for one URL, answered 200 with the captured answer. */
+const log = (): SandboxRequestLogEntry => ({
+	at: 0,
+	method: 'POST',
+	path: '/person/enrich',
+	query: {},
+	headers: {},
+	body: { professional_network_profile_urls: [URL], fields: ['basic_profile'] },
+	status: 200,
+	identifierCount: 1,
+	creditsUsed: 1,
+	apiGeneration: 1,
+	answer: { body: capturedAnswer, headers: {} },
+	scripted: false,
+});
+
 describe('the contract, against the API notes', () => {
-	it("parses the notes' captured answer on generation 1, and refuses its contact section on generation 2's /person/enrich", () => {
+	it("parses the notes' captured answer on generation 1; generation 2's /person/enrich returns at most stored business emails", () => {
 		expect(enrichAnswer(1).safeParse(capturedAnswer).success).toBe(true);
 		expect(enrichAnswer(2).safeParse(capturedAnswer).success).toBe(false);
+		const businessEmailsOnly = structuredClone(capturedAnswer);
+		businessEmailsOnly[0].matches[0].person_data.contact = { business_emails: capturedAnswer[0].matches[0].person_data.contact.business_emails } as typeof businessEmailsOnly[0]['matches'][0]['person_data']['contact'];
+		expect(enrichAnswer(2).safeParse(businessEmailsOnly).success).toBe(true);
 		const { contact, ...withoutContact } = capturedAnswer[0].matches[0].person_data;
 		expect(contact).toBeDefined();
 		const generation2 = [{ ...capturedAnswer[0], matches: [{ confidence_score: 1, person_data: { ...withoutContact, social_posts: [] } }] }];
@@ -80,6 +101,8 @@ describe('the contract, against the API notes', () => {
 		expect(enrichRequest(1).safeParse({ professional_network_profile_urls: urls(1), business_emails: ['a@acme.io'], fields: ['basic_profile'] }).success).toBe(false);
 		expect(enrichRequest(1).safeParse({ business_emails: ['a@acme.io'], fields: ['basic_profile'], min_similarity_score: 0.8 }).success).toBe(true);
 		expect(enrichRequest(1).safeParse({ business_emails: ['a@acme.io'], fields: ['assessment'] }).success).toBe(false);
+		expect(enrichRequest(1).safeParse({ professional_network_profile_urls: [`${URL}?trk=public`], fields: ['basic_profile'] }).success).toBe(false);
+		expect(enrichRequest(1).safeParse({ professional_network_profile_urls: [URL], fields: ['basic_profile'], min_similarity_score: 0.5 }).success).toBe(false);
 		expect(enrichRequest(2).safeParse({ professional_network_profile_urls: urls(1), fields: ['assessment'] }).success).toBe(true);
 		expect(contactRequest.safeParse({ professional_network_profile_urls: urls(1), fields: ['contact.business_emails'], verified: true }).success).toBe(true);
 		expect(contactRequest.safeParse({ professional_network_profile_urls: urls(1), fields: ['basic_profile'] }).success).toBe(false);
@@ -88,6 +111,8 @@ describe('the contract, against the API notes', () => {
 	it('knows the error shapes: { error: { type, message, metadata } }, and 401 alone as { message }', () => {
 		expect(errorBody.safeParse({ error: { type: 'invalid_request', message: 'Invalid business emails: a@x.gov', metadata: [] } }).success).toBe(true);
 		expect(errorBody.safeParse({ message: 'Invalid API key in request' }).success).toBe(false);
+		const exchange = { ...log(), status: 403, answer: { body: { error: { type: 'permission_denied', message: 'Denied', metadata: [] } }, headers: RATE_HEADERS } };
+		expect(contractViolations([exchange])).toEqual([expect.stringMatching(/^POST \/person\/enrich → 403: the answer breaks the contract: error.type: Invalid literal value, expected "permission_error"/)]);
 		expect(keyRejected.safeParse({ message: 'Invalid API key in request' }).success).toBe(true);
 	});
 
@@ -111,28 +136,18 @@ describe('the contract, against the API notes', () => {
 		expect(accountCreditsAnswer.safeParse({ credits: 1200 }).success).toBe(false);
 	});
 
-	it('finds an answer without its rate-limit headers or x-credits-used, and leaves scripted answers out', () => {
-		const exchange = (overrides: Partial<SandboxRequestLogEntry>): SandboxRequestLogEntry => ({
-			at: 0,
-			method: 'POST',
-			path: '/person/enrich',
-			query: {},
-			headers: {},
-			body: { professional_network_profile_urls: [URL], fields: ['basic_profile'] },
-			status: 200,
-			identifierCount: 1,
-			creditsUsed: 1,
-			apiGeneration: 1,
-			answer: { body: capturedAnswer, headers: {} },
-			scripted: false,
-			...overrides,
-		});
-		expect(contractViolations([exchange({})])).toEqual([
+	it('finds an answer without its rate-limit headers or x-credits-used, one that echoes what was not sent, and one never recorded; leaves scripted answers out', () => {
+		const exchange = (overrides: Partial<SandboxRequestLogEntry>) => ({ ...log(), ...overrides });
+		expect(contractViolations([exchange({ answer: { body: capturedAnswer, headers: {} } })])).toEqual([
 			'POST /person/enrich → 200: no x-credits-used header',
 			'POST /person/enrich → 200: no x-ratelimit-* headers',
 		]);
-		const headers = { 'x-credits-used': '1', 'x-ratelimit-limit': '15', 'x-ratelimit-remaining': '14', 'x-ratelimit-reset': '60' };
+		const headers = { 'x-credits-used': '1', ...RATE_HEADERS };
 		expect(contractViolations([exchange({ answer: { body: capturedAnswer, headers } })])).toEqual([]);
+		expect(contractViolations([exchange({ answer: { body: capturedAnswer, headers }, body: { professional_network_profile_urls: [`${URL}-2`], fields: ['basic_profile'] } })])).toEqual([
+			`POST /person/enrich → 200: an entry for "${URL}" (professional_network_profile_url) answers nothing that was sent as professional_network_profile_urls`,
+		]);
+		expect(contractViolations([exchange({ answer: null, status: 500 })])).toEqual(['POST /person/enrich → 500: answered without a recorded answer']);
 		expect(contractViolations([exchange({ answer: { body: { results: [] }, headers }, scripted: true })])).toEqual([]);
 		expect(contactAnswer.safeParse(capturedAnswer).success).toBe(false);
 	});
