@@ -17,6 +17,7 @@ let instance;
 
 before(async () => {
 	sandbox = await startSandbox();
+	sandbox.onReset(assertContractKept);
 	instance = await createInstance(ensureN8n(VERSION), 'execute');
 	await importFixtures(
 		instance,
@@ -28,15 +29,16 @@ before(async () => {
 	);
 });
 
-// Whatever a test did, the sandbox answered as Crustdata's documented API does.
-afterEach(() => assert.deepEqual(contractViolations(sandbox?.requests ?? []), []));
+/** Whatever a test did, the sandbox answered as Crustdata's documented API does. */
+const assertContractKept = (requests) => assert.deepEqual(contractViolations(requests), []);
+
+// Checked after each test, and before a reset within one (the dry-run test runs twice).
+afterEach(() => assertContractKept(sandbox?.requests ?? []));
 
 after(async () => await sandbox?.close());
 
 /** Runs a workflow on a sandbox set up as `options`; returns the run and what the sandbox received. */
 async function run(workflowId, options = {}) {
-	// The dry-run test runs twice: the first run's answers are checked before the reset drops them.
-	assert.deepEqual(contractViolations(sandbox.requests), []);
 	sandbox.configure({ ...DEFAULT_OPTIONS, rateLimit: null, ...options });
 	sandbox.reset();
 	const result = await executeWorkflow(instance, workflowId);

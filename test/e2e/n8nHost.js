@@ -371,15 +371,17 @@ function queueModeEnv(redisPort, httpPort) {
 	};
 }
 
-/** Starts a queue-mode worker of `instance`, with its own ports. */
-async function startWorker(instance, concurrency) {
-	return startN8n(instance, ['worker', `--concurrency=${concurrency}`], {
+/** `n8n start` and one `n8n worker` (with its own ports) of a queue-mode instance; `stop` ends both. */
+async function startQueueProcesses(instance, workerConcurrency) {
+	const main = startN8n(instance, ['start']);
+	const worker = startN8n(instance, ['worker', `--concurrency=${workerConcurrency}`], {
 		N8N_RUNNERS_BROKER_PORT: String(await freePort()),
 		QUEUE_HEALTH_CHECK_ACTIVE: 'false',
 	});
+	return { main, worker, stop: async () => void (await Promise.all([main.stop(), worker.stop()])) };
 }
 
-/** Executions a worker has logged so far. */
+/** Executions an n8n process has logged running as a worker so far (none for a main process). */
 const workerExecutions = (worker) => (worker.output.text.match(/Worker (?:started|finished) execution/gi) ?? []).length;
 
 /** A sandbox credential as n8n imports it. */
@@ -410,7 +412,7 @@ module.exports = {
 	debianProgram,
 	startRedis,
 	queueModeEnv,
-	startWorker,
+	startQueueProcesses,
 	workerExecutions,
 	log,
 };

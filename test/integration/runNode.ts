@@ -4,7 +4,7 @@ import { CrustdataEnrichApi } from '../../credentials/CrustdataEnrichApi.credent
 import { CrustdataPersonEnrich } from '../../nodes/CrustdataPersonEnrich/CrustdataPersonEnrich.node';
 import { runEnrichWorkflow, stopN8nServices, type EnrichRun, type EnrichRunOptions } from '../harness/n8n';
 import { contractViolations } from '../contract/crustdataApi';
-import { DEFAULT_OPTIONS, startSandbox, type Sandbox, type SandboxOptions } from '../sandbox/server';
+import { DEFAULT_OPTIONS, startSandbox, type Sandbox, type SandboxOptions, type SandboxRequestLogEntry } from '../sandbox/server';
 
 /**
  * One sandbox for the test file, back to `options` (on top of the defaults) with an empty
@@ -15,11 +15,7 @@ export function useSandbox(options: SandboxOptions = {}): () => Sandbox {
 	beforeAll(async () => {
 		sandbox = await startSandbox();
 		// A test that resets the sandbox part-way has its earlier answers checked first.
-		const reset = sandbox.reset.bind(sandbox);
-		sandbox.reset = () => {
-			expectContractKept(sandbox?.requests ?? []);
-			reset();
-		};
+		sandbox.onReset(expectContractKept);
 	});
 	afterAll(async () => {
 		await sandbox?.close();
@@ -37,7 +33,7 @@ export function useSandbox(options: SandboxOptions = {}): () => Sandbox {
 }
 
 /** Whatever a test did, the sandbox answered as Crustdata's documented API does. */
-function expectContractKept(exchanges: Sandbox['requests']): void {
+function expectContractKept(exchanges: readonly SandboxRequestLogEntry[]): void {
 	expect(contractViolations(exchanges)).toEqual([]);
 }
 

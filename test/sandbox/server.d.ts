@@ -228,6 +228,8 @@ export interface Sandbox {
 	configure(partial: SandboxOptions): void;
 	/** Clear the request log, every rate window, credits used, pending forced responses; re-seed the PRNGs; restart the match_status alternation. Options stay. */
 	reset(): void;
+	/** Calls `listener` with the request log before each reset() empties it (for checks over every exchange). */
+	onReset(listener: (requests: readonly SandboxRequestLogEntry[]) => void): void;
 	/** Stop listening and destroy open (keep-alive) sockets. */
 	close(): Promise<void>;
 }

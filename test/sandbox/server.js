@@ -332,6 +332,8 @@ function startSandbox(options = {}) {
 	const requests = [];
 	// Each request's log entry, so an answer given from a catch still lands on its own entry.
 	const requestOf = new WeakMap();
+	// Told of the log before each reset() empties it.
+	const resetListeners = [];
 	const sockets = new Set();
 	const timers = new Set();
 	const endpointHits = new Map(); // billable path → arrival times counted into its own window
@@ -1061,7 +1063,11 @@ function startSandbox(options = {}) {
 				forced = partial.forcedResponses.slice();
 			if (opts.seed !== before) reseed();
 		},
+		onReset(listener) {
+			resetListeners.push(listener);
+		},
 		reset() {
+			for (const listener of resetListeners) listener(requests);
 			requests.length = 0;
 			endpointHits.clear();
 			tokenHits.length = 0;
