@@ -12,7 +12,9 @@ import {
 	failsInput,
 	indexAnswers,
 	joinResults,
+	stoppedRunNotes,
 	summariseRun,
+	throwOnFailedInput,
 	throwOnRejectedInput,
 	toOutputItems,
 	withoutFieldsTheNodeAskedFor,
@@ -77,10 +79,11 @@ async function enrichItems(
 	if (settings.contact) outcomes = addContactData(outcomes, { ...settings, contact: settings.contact }, continueOnFail, run.contact);
 	outcomes = withoutFieldsTheNodeAskedFor(outcomes, settings);
 
+	if (!continueOnFail) throwOnFailedInput(outcomes, node, (failure) => stoppedRunNotes(failure, outcomes, run));
 	const inputFields = settings.includeInputFields ? (itemIndex: number) => items[itemIndex].json : undefined;
 	const output = asTool
 		? toolAnswer(outcomes, settings.includePersonData)
-		: toOutputItems(settings.simplify ? addSimplePerson(outcomes) : outcomes, node, continueOnFail, inputFields);
+		: toOutputItems(settings.simplify ? addSimplePerson(outcomes) : outcomes, node, inputFields);
 	context.addExecutionHints(...summariseRun(plan, outcomes, run, settings));
 	return output;
 }

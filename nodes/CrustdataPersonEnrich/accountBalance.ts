@@ -27,14 +27,20 @@ export async function askBalance(client: CrustdataClient, timeoutMs: number): Pr
 	}
 }
 
+/** What a run that could cost more than the account held before it says about that, or undefined. */
+export function balanceShortfall(mostCredits: number, balance: number | undefined): string | undefined {
+	if (balance === undefined || mostCredits <= balance) return undefined;
+	return `This run could cost up to ${creditsText(mostCredits)} and the account had ${creditsText(balance)} before it`;
+}
+
 /** Said after a run that could cost more than the account held before it. */
 export function balanceHint(mostCredits: number, balance: number | undefined, capped: boolean): NodeExecutionHint | undefined {
-	if (balance === undefined || mostCredits <= balance) return undefined;
+	const shortfall = balanceShortfall(mostCredits, balance);
+	if (!shortfall) return undefined;
 	return {
 		message:
-			`This run could cost up to ${creditsText(mostCredits)} and the account had ${creditsText(balance)} before it; ` +
-			'Crustdata stops answering when the credits run out' +
-			(capped ? '' : '. To cap what a run spends, set Max Credits in the node options'),
+			`${shortfall}; Crustdata stops answering when the credits run out` +
+			(capped ? '' : ', and Max Credits in the node options caps what a run spends'),
 		type: 'warning',
 		location: 'outputPane',
 	};

@@ -119,6 +119,7 @@ const outOfCredits = (statusCode: number): ItemFailure => ({
 	description: 'Top up credits in the Crustdata dashboard, then run the node again for the remaining items',
 	httpCode: String(statusCode),
 	endsRun: true,
+	outOfCredits: true,
 });
 
 const EMAIL_LOOKUP_REFUSED: ItemFailure = {

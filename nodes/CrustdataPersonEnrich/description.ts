@@ -261,8 +261,9 @@ export const nodeProperties: INodeProperties[] = [
 				name: 'requireEmployerDomainMatch',
 				type: 'boolean',
 				default: false,
+				displayOptions: { show: { '/operation': ['enrich'], '/identifierType': ['businessEmail'] } },
 				description:
-					"Whether business email lookups keep only candidates who work now at the email's company: their employer's website domain is the email's (jane@mail.acme.com and acme.com match). The others are dropped; an email left with none is a no-match (see On No Match). Costs nothing extra.",
+					"Whether to keep only candidates who work now at the email's company: their employer's website domain is the email's (jane@mail.acme.com and acme.com match). The others are dropped; an email left with none is a no-match (see On No Match). Costs nothing extra.",
 			},
 			{
 				displayName: 'Return Matches',

@@ -1,8 +1,10 @@
 import type { IExecuteFunctions, INodeExecutionData, NodeExecutionHint } from 'n8n-workflow';
 
 import { sharedLimit } from './accountLimits';
+import type { ContactSource } from './contactRoute';
+import { affordableCount } from './creditCap';
 import { checkAccount, type AccountCheck } from './enrichmentRun';
-import { contactCredits, mostCredits } from './prices';
+import { contactCredits, mostCredits, personCredits } from './prices';
 import { count, creditsText } from './quantities';
 import { identifierCount, requestSize, type RequestPlan } from './requestPlanning';
 import { toNodeError } from './resultMapping';
@@ -43,16 +45,37 @@ export type DryRunReport = {
 	estimated_seconds: number;
 };
 
+/**
+ * The lookups a run would send when every one finds its person, the case its figures price:
+ * all of them, or under Max Credits as many as the cap affords, in the plan's order.
+ */
+function lookupsAfforded(unique: number, settings: EnrichSettings, source?: ContactSource): number {
+	return settings.maxCredits > 0 ? affordableCount(unique, personCredits(settings, source), settings.maxCredits) : unique;
+}
+
+/** How many requests carry the first `lookups` identifiers of the plan (the send loop shrinks the last one to fit). */
+function requestsFor(batches: string[][], lookups: number): number {
+	let carried = 0;
+	let requests = 0;
+	for (const batch of batches) {
+		if (carried >= lookups) break;
+		carried += batch.length;
+		requests += 1;
+	}
+	return requests;
+}
+
 export function dryRunReport(plan: RequestPlan, rawIdentifiers: unknown[], facts: AccountFacts): DryRunReport {
 	const { settings, account, contactVerdict } = facts;
 	const unique = identifierCount(plan.batches);
 	const rejected = plan.inputs.flatMap((input) =>
 		input.failure ? [{ item: input.itemIndex, identifier: shown(rawIdentifiers[input.itemIndex]), reason: input.failure.message }] : [],
 	);
-	const profileRequests = plan.batches.length;
+	const lookups = lookupsAfforded(unique, settings, contactVerdict?.source);
+	const profileRequests = requestsFor(plan.batches, lookups);
 	// With contact data from its own endpoint, every person found is one more lookup there.
 	const contactRequests =
-		contactVerdict && contactVerdict.source !== 'profile' ? Math.ceil(unique / requestSize(settings.batchSize)) : 0;
+		contactVerdict && contactVerdict.source !== 'profile' ? Math.ceil(lookups / requestSize(settings.batchSize)) : 0;
 	const profileLimit = account.rateLimit.requestsPerMinute;
 	const keyLimit = contactRequests > 0 ? sharedLimit(settings.pacing.maxRequestsPerMinute, ...facts.readings) : undefined;
 	return {
@@ -62,7 +85,8 @@ export function dryRunReport(plan: RequestPlan, rawIdentifiers: unknown[], facts
 		duplicates: plan.inputs.length - rejected.length - unique,
 		rejected,
 		requests: profileRequests + contactRequests,
-		max_credits: mostCredits(unique, settings, contactVerdict?.source),
+		// A cap below one lookup's worst case sends nothing, so it costs nothing.
+		max_credits: lookups === 0 ? 0 : mostCredits(unique, settings, contactVerdict?.source),
 		credits_available: facts.balance ?? null,
 		rate_limit_per_minute: profileLimit,
 		estimated_seconds: Math.max(
@@ -76,9 +100,14 @@ export function dryRunReport(plan: RequestPlan, rawIdentifiers: unknown[], facts
 /** What the dry run's hints say: that nothing was sent, and what its figures leave out. */
 export function dryRunHints(report: DryRunReport, facts: AccountFacts, stopsOnError: boolean): NodeExecutionHint[] {
 	const { settings, contactVerdict } = facts;
+	const unique = report.unique_identifiers;
+	const afforded = lookupsAfforded(unique, settings, contactVerdict?.source);
 	const hints: NodeExecutionHint[] = [
 		{
-			message: `Dry run: nothing billable was sent. The run would send at most ${count(report.requests, 'request')} and cost at most ${creditsText(report.max_credits)}`,
+			message:
+				`Dry run: nothing billable was sent; the run would send ` +
+				(afforded < unique ? `${count(report.requests, 'request')} if everyone is found` : `at most ${count(report.requests, 'request')}`) +
+				` and cost at most ${creditsText(report.max_credits)}`,
 			type: 'info',
 			location: 'outputPane',
 		},
@@ -86,22 +115,31 @@ export function dryRunHints(report: DryRunReport, facts: AccountFacts, stopsOnEr
 	const [firstRejected] = report.rejected;
 	if (stopsOnError && firstRejected) {
 		hints.push({
-			message: `The run would stop at item ${firstRejected.item} before sending anything: ${firstRejected.reason}. Fix the rejected items, or set On Error to Continue`,
+			message: `The run would stop at item ${firstRejected.item} before sending anything: ${firstRejected.reason}; fix the rejected items, or set On Error to Continue`,
 			type: 'warning',
 			location: 'outputPane',
 		});
 	}
-	const uncapped = mostCredits(report.unique_identifiers, { ...settings, maxCredits: 0 }, contactVerdict?.source);
-	if (uncapped > report.max_credits) {
+	if (unique > 0 && afforded === 0) {
 		hints.push({
-			message: `Without Max Credits the run could cost up to ${creditsText(uncapped)}; at the cap of ${creditsText(settings.maxCredits)}, some inputs may be left unsent`,
+			message: `At the cap of ${creditsText(settings.maxCredits)} the run would send nothing, as one lookup can cost up to ${creditsText(personCredits(settings, contactVerdict?.source))}; raise Max Credits`,
+			type: 'warning',
+			location: 'outputPane',
+		});
+	} else if (afforded < unique) {
+		const uncapped = mostCredits(unique, { ...settings, maxCredits: 0 }, contactVerdict?.source);
+		hints.push({
+			message:
+				`At the cap of ${creditsText(settings.maxCredits)}, ${(unique - afforded).toLocaleString('en-US')} of ${count(unique, 'lookup')} ` +
+				`would be left unsent if everyone is found (no-matches cost nothing and leave room for more); without Max Credits the run could cost up to ${creditsText(uncapped)}` +
+				(stopsOnError ? ', and with On Error set to Stop Workflow a run that leaves inputs unsent fails and outputs nothing' : ''),
 			type: 'info',
 			location: 'outputPane',
 		});
 	}
 	if (settings.contact && contactVerdict?.source !== 'profile' && settings.identifierType === 'businessEmail' && settings.returnMatches === 'all') {
 		hints.push({
-			message: `The figures count one person for each email; each further candidate Crustdata returns costs up to ${creditsText(contactCredits(settings.contact))} more for contact data. Set Return Matches to Best Match Only to rule that out`,
+			message: `The figures count one person for each email, and each further candidate Crustdata returns costs up to ${creditsText(contactCredits(settings.contact))} more for contact data; set Return Matches to Best Match Only to rule that out`,
 			type: 'info',
 			location: 'outputPane',
 		});

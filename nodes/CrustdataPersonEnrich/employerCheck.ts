@@ -41,27 +41,27 @@ export function registrableDomain(domainOrUrl: string): string {
 	return labels.slice(multiLabel ? -3 : -2).join('.');
 }
 
-/** The domain of each of the person's current employers, undefined where it is not known. */
-function currentEmployerDomains(personData: IDataObject | null | undefined): Array<string | undefined> {
+/** The known domains of the person's current employers. */
+function currentEmployerDomains(personData: IDataObject | null | undefined): string[] {
 	const experience = isRecord(personData?.experience) ? personData.experience : undefined;
 	const details = isRecord(experience?.employment_details) ? experience.employment_details : undefined;
 	const current = Array.isArray(details?.current) ? details.current : [];
-	return current.map((job) => {
+	return current.flatMap((job) => {
 		const domain = isRecord(job) ? job.company_website_domain : undefined;
-		return typeof domain === 'string' && domain.trim() !== '' ? domain : undefined;
+		return typeof domain === 'string' && domain.trim() !== '' ? [domain] : [];
 	});
 }
 
 /**
- * `true` when the email's registrable domain is a current employer's, `false` when every current
- * employer has another domain, `null` when that is not known (no current employer, or one
- * without a domain, which may be the email's).
+ * `true` when the email's registrable domain is a current employer's, `false` when the current
+ * employers' known domains are all others, `null` when the profile names no current employer
+ * domain. An employer without a domain leaves the decision to the ones with a domain.
  */
 export function emailDomainMatchesEmployer(email: string, personData: IDataObject | null | undefined): boolean | null {
 	const domains = currentEmployerDomains(personData);
+	if (domains.length === 0) return null;
 	const emailDomain = registrableDomain(email.slice(email.lastIndexOf('@') + 1));
-	if (domains.some((domain) => domain !== undefined && registrableDomain(domain) === emailDomain)) return true;
-	return domains.length > 0 && domains.every((domain) => domain !== undefined) ? false : null;
+	return domains.some((domain) => registrableDomain(domain) === emailDomain);
 }
 
 /**

@@ -1,7 +1,20 @@
-/** Numbers as the node's messages write them: grouped digits, and the noun agreeing with the number. */
+/** How the node's messages write numbers and sentences. */
 
+/** Grouped digits, and the noun agreeing with the number. */
 export const count = (value: number, one: string, many = `${one}s`) =>
 	`${value.toLocaleString('en-US')} ${value === 1 ? one : many}`;
 
 /** Credits to a hundredth, as Crustdata bills fractions of a credit. */
 export const creditsText = (credits: number) => count(Math.round(credits * 100) / 100, 'credit');
+
+/**
+ * Sentences joined as n8n's UI text rules want them: one sentence has no closing period, more
+ * than one always end with one, however many each part already holds.
+ */
+export function sentences(...parts: string[]): string {
+	const text = parts
+		.map((part) => part.replace(/\.$/, ''))
+		.filter(Boolean)
+		.join('. ');
+	return /\. [A-Z0-9]/.test(text) ? `${text}.` : text;
+}

@@ -1,12 +1,12 @@
 import type { IDataObject, INode, INodeExecutionData, NodeExecutionHint } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { balanceHint } from './accountBalance';
+import { balanceHint, balanceShortfall } from './accountBalance';
 import { CONTACT_ENRICH_PATH, fieldsTheContactPassNeeds } from './contactPass';
 import { emailDomainMatchesEmployer, fieldsTheEmployerCheckNeeds } from './employerCheck';
 import type { EnrichmentRun } from './enrichmentRun';
 import { withoutPath } from './fieldPaths';
-import { count, creditsText } from './quantities';
+import { count, creditsText, sentences } from './quantities';
 import { identifierCount, type PlannedInput, type RequestPlan } from './requestPlanning';
 import type { TransportStats } from './sendLoop';
 import { simplifyPerson } from './simplifyPerson';
@@ -168,7 +168,7 @@ function withInputsLeftCounted(outcomes: InputOutcome[]): InputOutcome[] {
 		'failure' in outcome && outcome.failure.overCap
 			? {
 					...outcome,
-					failure: { ...outcome.failure, description: `${count(left, 'input was', 'inputs were')} left unsent. ${outcome.failure.description}` },
+					failure: { ...outcome.failure, description: sentences(`${count(left, 'input was', 'inputs were')} left unsent`, outcome.failure.description) },
 				}
 			: outcome,
 	);
@@ -235,20 +235,27 @@ export function throwOnRejectedInput(inputs: PlannedInput[], node: INode): void 
 }
 
 /**
- * Output items in input order. Unless the node continues on fail, the first failure that is a
- * cause (not a consequence of stopping early) is thrown instead.
+ * When the node stops on errors, the first failure that is a cause (not a consequence of
+ * stopping early) fails the node, its description followed by `notes` on it.
  */
+export function throwOnFailedInput(
+	outcomes: InputOutcome[],
+	node: INode,
+	notes: (failure: ItemFailure) => string[] = () => [],
+): void {
+	const failed = outcomes.filter((outcome) => 'failure' in outcome);
+	const cause = failed.find((outcome) => !outcome.failure.consequence) ?? failed[0];
+	if (!cause) return;
+	const { failure } = cause;
+	throw toNodeError(node, { ...failure, description: sentences(failure.description, ...notes(failure)) }, cause.itemIndex);
+}
+
+/** Output items in input order, a failed input as its error item. */
 export function toOutputItems(
 	outcomes: InputOutcome[],
 	node: INode,
-	continueOnFail: boolean,
 	inputFields: (itemIndex: number) => IDataObject | undefined = () => undefined,
 ): INodeExecutionData[] {
-	if (!continueOnFail) {
-		const failed = outcomes.filter((outcome) => 'failure' in outcome);
-		const cause = failed.find((outcome) => !outcome.failure.consequence) ?? failed[0];
-		if (cause) throw toNodeError(node, cause.failure, cause.itemIndex);
-	}
 	return outcomes.flatMap((outcome) => {
 		const pairedItem = { item: outcome.itemIndex };
 		const input = inputFields(outcome.itemIndex);
@@ -268,6 +275,32 @@ export function toOutputItems(
  */
 export function failsInput(entry: ApiEntry, settings: EnrichSettings): boolean {
 	return settings.onNoMatch === 'error' && matchedPeople(entry, settings).length === 0;
+}
+
+/** Inputs with at least one match. */
+const enrichedInputs = (outcomes: InputOutcome[]) =>
+	outcomes.filter((outcome) => 'results' in outcome && outcome.results.some((result) => result.match_status === 'matched')).length;
+
+/** What both passes of the run cost, from `x-credits-used`. */
+const creditsSpent = (run: EnrichmentRun) => run.profiles.stats.creditsUsed + (run.contact?.result.stats.creditsUsed ?? 0);
+
+/**
+ * What the error of a node that stops adds to its failure's own fix. n8n shows neither the
+ * output nor the hints of a node that fails, so the error says what they would have: what the
+ * run had already paid for, and, when the credits ran out, what it could have cost.
+ */
+export function stoppedRunNotes(failure: ItemFailure, outcomes: InputOutcome[], run: EnrichmentRun): string[] {
+	const spent = creditsSpent(run);
+	const enriched = enrichedInputs(outcomes);
+	const shortfall = failure.outOfCredits && run.mostCredits !== undefined ? balanceShortfall(run.mostCredits, run.balance) : undefined;
+	return [
+		...(shortfall ? [shortfall] : []),
+		...(spent > 0 || enriched > 0
+			? [
+					`The run had spent ${creditsText(spent)} and enriched ${count(enriched, 'input')}; a node that stops outputs nothing, so set On Error to Continue to keep what it enriches`,
+				]
+			: []),
+	];
 }
 
 /** The limit a pass was paced at and why, for the passes that sent anything. */
@@ -291,13 +324,11 @@ export function summariseRun(
 	const profiles = run.profiles.stats;
 	const contact = run.contact?.result.stats;
 	const failed = outcomes.filter((outcome) => 'failure' in outcome).length;
-	const enriched = outcomes.filter(
-		(outcome) => 'results' in outcome && outcome.results.some((result) => result.match_status === 'matched'),
-	).length;
+	const enriched = enrichedInputs(outcomes);
 	const noMatch = outcomes.length - failed - enriched;
 	const requests = profiles.requests + (contact?.requests ?? 0);
 	const retries = profiles.retries + (contact?.retries ?? 0);
-	const credits = creditsText(profiles.creditsUsed + (contact?.creditsUsed ?? 0));
+	const credits = creditsText(creditsSpent(run));
 	const paced = [
 		...pacedText('paced', profiles, run.account?.rateLimit),
 		...pacedText(`contact data from ${CONTACT_ENRICH_PATH}`, contact, run.contactVerdict?.rateLimit),

@@ -1,4 +1,4 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions, INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { PERSON_DATA_SECTIONS } from './description';
@@ -14,6 +14,7 @@ import {
 	type OnNoMatch,
 	type Operation,
 	type ReturnMatches,
+	numberFrom,
 } from './types';
 
 /** Reads the node's parameters once per run into settings the other modules understand. */
@@ -24,7 +25,7 @@ interface Options {
 	dryRun?: boolean;
 	fieldPaths?: string;
 	includeInputFields?: boolean;
-	maxCredits?: number;
+	maxCredits?: unknown;
 	maxRequestsPerMinute?: number;
 	maxRetries?: number;
 	onNoMatch?: OnNoMatch;
@@ -79,6 +80,24 @@ export function splitContactFields(
 
 function contactSettings(tiers: ContactTier[], options: Options): ContactSettings | undefined {
 	return tiers.length > 0 ? { tiers, verified: options.verifiedEmailsOnly ?? false } : undefined;
+}
+
+/**
+ * Max Credits, 0 for no cap. It guards spending, so a value the node cannot read as a cap (an
+ * expression that found nothing, a negative number) stops the run rather than lifting the cap.
+ */
+function readMaxCredits(node: INode, options: Options): number {
+	if (!('maxCredits' in options)) return 0;
+	const { maxCredits } = options;
+	const cap = numberFrom(maxCredits);
+	if (cap !== undefined && cap >= 0) return cap;
+	const given =
+		maxCredits === undefined || maxCredits === null || maxCredits === ''
+			? 'It has no value'
+			: `It is ${(typeof maxCredits === 'string' ? JSON.stringify(maxCredits) : String(maxCredits)).slice(0, 40)}`;
+	throw new NodeOperationError(node, 'Max Credits must be a number, 0 or more', {
+		description: `${given}: set it to 0 for no cap, or fix the expression that sets it`,
+	});
 }
 
 export function readSettings(context: IExecuteFunctions): EnrichSettings {
@@ -145,7 +164,7 @@ export function readSettings(context: IExecuteFunctions): EnrichSettings {
 			maxRetries: atLeast(0, options.maxRetries ?? 4),
 			timeoutMs: atLeast(1, options.timeout ?? 60) * 1000,
 		},
-		maxCredits: atLeast(0, options.maxCredits ?? 0),
+		maxCredits: readMaxCredits(node, options),
 		dryRun: options.dryRun ?? false,
 	};
 }

@@ -115,4 +115,6 @@ export interface ItemFailure {
 	endsRun?: boolean;
 	/** Set on inputs left unsent because the credit cap could not afford them. */
 	overCap?: boolean;
+	/** Set when Crustdata said the account is out of credits, so a stopped run's error can say what the run could have cost. */
+	outOfCredits?: boolean;
 }

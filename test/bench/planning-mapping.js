@@ -35,7 +35,7 @@ function runOnce(inputs, answerBatches) {
 	const plan = planRequests(inputs, SETTINGS.identifierType, SETTINGS.batchSize);
 	const answers = indexAnswers(answerBatches.flat(), normaliseProfileUrl);
 	const outcomes = joinResults(plan.inputs, answers, new Map(), SETTINGS, MATCH_TYPE.profileUrl);
-	return toOutputItems(outcomes, NODE, true);
+	return toOutputItems(outcomes, NODE);
 }
 
 function measure(count) {

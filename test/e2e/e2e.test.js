@@ -7,7 +7,7 @@ const { after, afterEach, before, describe, it } = require('node:test');
 
 const { contractViolations } = require('../contract/crustdataApi');
 const { startSandbox, DEFAULT_OPTIONS } = require('../sandbox/server');
-const { E2E_VERSION: VERSION, createInstance, ensureN8n, executeWorkflow, importFixtures, sandboxCredential } = require('./n8nHost');
+const { E2E_VERSION: VERSION, createInstance, ensureN8n, executeWorkflow, importFixtures, importVariant, sandboxCredential } = require('./n8nHost');
 
 const WRONG_KEY = `wrong-key-${process.pid}-e2e`;
 const url = (slug) => `https://www.linkedin.com/in/${slug}`;
@@ -247,7 +247,7 @@ describe(`n8n ${VERSION}`, () => {
 			rate_limit_per_minute: 2,
 			estimated_seconds: 60,
 		});
-		assert.equal(taskData.hints[0].message, 'Dry run: nothing billable was sent. The run would send at most 3 requests and cost at most 10 credits');
+		assert.equal(taskData.hints[0].message, 'Dry run: nothing billable was sent; the run would send at most 3 requests and cost at most 10 credits');
 
 		// The same inputs and settings without Dry Run.
 		const real = await run('E2eDryRunReal001', { creditBudget: 500 });
@@ -284,6 +284,25 @@ describe(`n8n ${VERSION}`, () => {
 		assert.ok(
 			taskData.hints.some((hint) => hint.message === 'Stopped at the credit cap of 30 credits: 30 inputs were not sent'),
 			JSON.stringify(taskData.hints),
+		);
+	});
+
+	it('Max Credits 30 under On Error: Stop fails after the affordable part, and the error says what was left and what was paid for', async () => {
+		const stopsOnError = (node) => {
+			const { onError, ...rest } = node;
+			return rest;
+		};
+		await importVariant(instance, path.join(__dirname, 'workflows', 'credit-cap.json'), 'E2eCreditCapStop', stopsOnError);
+		const { code, run: result, requests } = await run('E2eCreditCapStop');
+		assert.notEqual(code, 0, 'the execution fails');
+		assert.equal(sandbox.creditsUsed, 30);
+		assert.equal(requests.reduce((total, request) => total + request.identifierCount, 0), 30);
+		const { error } = result.data.resultData;
+		assert.equal(error.message, 'Not sent: the credit cap of 30 would be exceeded');
+		assert.equal(
+			error.description,
+			'30 inputs were left unsent. Raise Max Credits in the node options, or run these items again in another execution. ' +
+				'The run had spent 30 credits and enriched 30 inputs; a node that stops outputs nothing, so set On Error to Continue to keep what it enriches.',
 		);
 	});
 

@@ -15,6 +15,7 @@ const {
 	executeWorkflow,
 	freePort,
 	importFixtures,
+	importVariant,
 	postWhenRegistered,
 	prepareExamples,
 	runN8nOrThrow,
@@ -104,6 +105,22 @@ describe(`examples in n8n ${VERSION}`, () => {
 		const { code, run } = await executeWorkflow(instance, 'ExampleDryRun001');
 		assert.notEqual(code, 0, 'the execution fails');
 		assert.equal(run?.data?.resultData?.error?.message, 'Not enriched: the leads could cost up to 5 credits, and the account has 3 left');
+		assert.equal(run.data.resultData.runData['Enrich leads'], undefined);
+		assert.deepEqual(sandbox.requests.filter((request) => request.path.startsWith('/person/')), []);
+	});
+
+	it('a dry run over the budget stops with why, and nothing billable is sent', async () => {
+		sandbox.reset();
+		const budgetOf = (node, creditLimit) => {
+			const [limit] = node.parameters.assignments.assignments;
+			return { ...node, parameters: { ...node.parameters, assignments: { assignments: [{ ...limit, value: creditLimit }] } } };
+		};
+		await importVariant(instance, path.join(EXAMPLES, 'dry-run-then-enrich.json'), 'ExampleDryRunBudget4', (node) =>
+			node.name === 'Budget' ? budgetOf(node, 4) : node,
+		);
+		const { code, run } = await executeWorkflow(instance, 'ExampleDryRunBudget4');
+		assert.notEqual(code, 0, 'the execution fails');
+		assert.equal(run?.data?.resultData?.error?.message, 'Not enriched: the leads could cost up to 5 credits, over the budget of 4');
 		assert.equal(run.data.resultData.runData['Enrich leads'], undefined);
 		assert.deepEqual(sandbox.requests.filter((request) => request.path.startsWith('/person/')), []);
 	});

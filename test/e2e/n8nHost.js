@@ -261,6 +261,18 @@ async function importFixtures(instance, credentials, workflowsDir) {
 	await runN8nOrThrow(instance, ['import:workflow', '--separate', `--input=${workflowsDir}`]);
 }
 
+/**
+ * Imports a copy of the workflow in `file` under the id `id`, with `change` applied to each of
+ * its nodes: one setting of a fixture or an example tried otherwise, without a second file.
+ */
+async function importVariant(instance, file, id, change) {
+	const workflow = JSON.parse(fs.readFileSync(file, 'utf8'));
+	const variant = { ...workflow, id, name: `${workflow.name} (${id})`, nodes: workflow.nodes.map(change) };
+	const variantFile = path.join(instance.userFolder, `${id}.json`);
+	fs.writeFileSync(variantFile, JSON.stringify(variant));
+	await runN8nOrThrow(instance, ['import:workflow', `--input=${variantFile}`]);
+}
+
 /** Runs one imported workflow with `n8n execute`; returns the exit code, the parsed run and the raw output. */
 async function executeWorkflow(instance, workflowId) {
 	const result = await runN8n(instance, ['execute', `--id=${workflowId}`, '--rawOutput']);
@@ -403,6 +415,7 @@ module.exports = {
 	runN8nOrThrow,
 	startN8n,
 	importFixtures,
+	importVariant,
 	executeWorkflow,
 	sandboxCredential,
 	freePort,

@@ -41,6 +41,8 @@ describe('the employer check', () => {
 			['mixed.jane.doe@acme.io', 0.48, null],
 		]);
 		for (const item of run.outputs[0]) expect(Object.keys(item.json.person_data as object).sort()).toEqual(['basic_profile', 'crustdata_person_id']);
+		// The employers' domains cost nothing: every email found is billed its base profile only.
+		expect(sandbox.creditsUsed).toBe(EMAILS.length);
 	});
 
 	it('reads the domains from Experience when it is chosen, and asks for nothing more', async () => {
@@ -59,6 +61,23 @@ describe('the employer check', () => {
 			['lookalike.jane.doe@acme.co.uk', 'not_found', null],
 			['mixed.jane.doe@acme.io', 'matched', 0.71],
 		]);
+	});
+
+	it('flags false when a current employer without a domain sits beside one at another domain, and drops it with the option on', async () => {
+		const sidejob = async (options: INodeParameters) =>
+			await runNode(sandbox, {
+				items: [{ email: 'sidejob.jane.doe@acme.io' }],
+				parameters: { identifierType: 'businessEmail', businessEmail: '={{ $json.email }}', fields: ['basic_profile', 'experience'], options },
+			});
+		const flagged = await sidejob({});
+		const current = ((flagged.outputs[0][0].json.person_data as IDataObject).experience as IDataObject).employment_details as {
+			current: Array<{ company_website_domain: string }>;
+		};
+		expect(current.current.map((job) => job.company_website_domain)).toContain('');
+		expect(current.current.some((job) => job.company_website_domain !== '')).toBe(true);
+		expect(flagOf(flagged.outputs[0][0].json)).toBe(false);
+		const required = await sidejob({ requireEmployerDomainMatch: true });
+		expect(required.outputs[0].map((item) => item.json.match_status)).toEqual(['not_found']);
 	});
 
 	it("flags null and asks for no employers' domains on an account denied Experience", async () => {

@@ -95,6 +95,21 @@ describe('dry run', () => {
 		expect(run.outputs[0][0].json).toMatchObject({ unique_identifiers: 30, requests: 2, max_credits: 210 });
 	});
 
+	it('under Max Credits, its figures are what the capped run then does when everyone is found', async () => {
+		const options = withOptions({ maxCredits: 30 }, { items: urlItems(urls(100)), onError: 'continueRegularOutput' });
+		const dry = (await runNode(sandbox, { ...options, parameters: { ...options.parameters, options: { maxCredits: 30, dryRun: true } } }))
+			.outputs[0][0].json;
+		expect(freeOnly()).toBe(true);
+		expect(dry).toMatchObject({ unique_identifiers: 100, requests: 2, max_credits: 30 });
+		sandbox.reset();
+		await runNode(sandbox, options);
+		expect(enrichRequests(sandbox).map((request) => ((request.body as IDataObject).professional_network_profile_urls as string[]).length)).toEqual([
+			25, 5,
+		]);
+		expect(enrichRequests(sandbox)).toHaveLength(dry.requests as number);
+		expect(sandbox.creditsUsed).toBe(dry.max_credits);
+	});
+
 	it('with a cap, the most it could cost is the cap', async () => {
 		const run = await runNode(sandbox, withOptions({ dryRun: true, maxCredits: 12 }, { items: urlItems(urls(30)) }));
 		expect(run.outputs[0][0].json.max_credits).toBe(12);
@@ -135,12 +150,48 @@ describe('credit cap', () => {
 		expect(run.outputs[0].filter((item) => item.json.error)).toEqual([]);
 	});
 
-	it('under Stop, fails with the cap message after the affordable part, and says how many inputs were left', async () => {
+	it('under Stop, fails with the cap message after the affordable part, and says how many inputs were left and what was paid for', async () => {
 		const run = await runNode(sandbox, withOptions({ maxCredits: 30 }, { items: urlItems(urls(100)) }));
 		expect(run.status).toBe('error');
 		expect(run.error?.message).toBe(CAP_MESSAGE(30));
-		expect(run.error?.description).toMatch(/^70 inputs were left unsent\. Raise Max Credits/);
+		expect(run.error?.description).toBe(
+			'70 inputs were left unsent. Raise Max Credits in the node options, or run these items again in another execution. ' +
+				'The run had spent 30 credits and enriched 30 inputs; a node that stops outputs nothing, so set On Error to Continue to keep what it enriches.',
+		);
 		expect(sandbox.creditsUsed).toBe(30);
+	});
+
+	it('refuses a Max Credits its expression gives no number for, before sending anything', async () => {
+		const run = await runNode(sandbox, withOptions({ maxCredits: '={{ $json.budget }}' }, { items: urlItems(urls(3)) }));
+		expect(run.status).toBe('error');
+		expect(run.error?.message).toBe('Max Credits must be a number, 0 or more');
+		expect(sandbox.requests).toEqual([]);
+	});
+
+	it('for email lookups with every candidate and contact data from the contact endpoint, buys further candidates\' contact data only as far as the cap allows', async () => {
+		sandbox.configure({ apiGeneration: 2 });
+		const emails = ['multi.ann.lee@acme.io', 'multi.bob.ray@acme.io', 'multi.cy.tan@acme.io', 'multi.di.orr@acme.io'];
+		const run = await runNode(sandbox, {
+			items: emails.map((email) => ({ email })),
+			onError: 'continueRegularOutput',
+			parameters: {
+				identifierType: 'businessEmail',
+				businessEmail: '={{ $json.email }}',
+				fields: ['basic_profile', 'contact'],
+				options: { maxCredits: 8 },
+			},
+		});
+		// 4 credits for the emails' profiles, and the 4 the cap leaves buy the contact data of 6 of
+		// the 12 candidates: those without a business email cost nothing and give their share back.
+		expect(sandbox.creditsUsed).toBe(8);
+		const items = run.outputs[0];
+		expect(matched(items)).toHaveLength(12);
+		const refused = items.filter((item) => item.json.contact_error);
+		expect(refused).toHaveLength(6);
+		expect(new Set(refused.map((item) => item.json.contact_error))).toEqual(new Set([`Could not get contact data: ${CAP_MESSAGE(8)}`]));
+		for (const item of items.filter((one) => !one.json.contact_error)) {
+			expect((item.json.person_data as IDataObject).contact).toHaveProperty('business_emails');
+		}
 	});
 
 	it('with contact data from the contact endpoint, buys no profile whose contact data it could not then afford', async () => {
@@ -158,6 +209,18 @@ describe('credit cap', () => {
 			expect(((item.json.person_data as IDataObject).contact as IDataObject).business_emails).toHaveLength(1);
 		}
 		expect(run.outputs[0].filter((item) => item.json.error === CAP_MESSAGE(21))).toHaveLength(10);
+	});
+
+	it('under Stop, says in the out-of-credits error what the run could cost beside what the account held, and what it had paid for', async () => {
+		sandbox.configure({ creditBudget: 10 });
+		const run = await runNode(sandbox, withOptions({}, { items: urlItems(urls(30)) }));
+		expect(run.status).toBe('error');
+		expect(run.error?.message).toBe('The Crustdata account is out of credits');
+		expect(run.error?.description).toBe(
+			'Top up credits in the Crustdata dashboard, then run the node again for the remaining items. ' +
+				'This run could cost up to 30 credits and the account had 10 credits before it. ' +
+				'The run had spent 25 credits and enriched 25 inputs; a node that stops outputs nothing, so set On Error to Continue to keep what it enriches.',
+		);
 	});
 
 	it('says, when the run could cost more than the account holds, and still goes', async () => {

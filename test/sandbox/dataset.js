@@ -23,6 +23,8 @@
  *                                    is the latest past job
  *                     lookalike*  -> at the same name on another public suffix
  *                                    (acme.co.uk -> acme.com, acme.com -> acme.co.uk)
+ *                     sidejob*    -> as elsewhere*, plus a current job at a company with no
+ *                                    website domain on record
  *   email domain      the email's company is its domain with the mail-host and region labels
  *                     of SUBDOMAIN_LABELS stripped (mail.acme.io, eu.acme.io -> acme.io); any
  *                     other subdomain stays (shop.acme.io)
@@ -591,10 +593,11 @@ function nameParts(s, seps) {
 /**
  * Build a complete person_data.
  * seed: hash key; opts: { first, last, slug, company, email, contact, formerCompany, notAt,
- *   unemployed }
+ *   unemployed, undisclosedJob }
  *   formerCompany: a job there ended when the current one began (someone who works elsewhere now)
  *   notAt:         a domain whose registrable domain no current job (advisory roles too) has
  *   unemployed:    no current employer: the jobs at `company` ended in 2026 and lead the past ones
+ *   undisclosedJob: one more current job, at a company without a website domain
  * They draw from their own stream, so a person without them is exactly as before they existed.
  */
 function buildPerson(seed, opts = {}) {
@@ -666,6 +669,26 @@ function buildPerson(seed, opts = {}) {
 			company_professional_network_profile_url: null,
 			years_at_company: '1 to 2 years',
 			years_at_company_raw: 1.5,
+			is_default: false,
+		});
+	}
+	if (opts.undisclosedJob) {
+		// from its own stream, so the rest of the person stays as it was
+		const u = makeRng(`undisclosed:${seed}`);
+		const side = u.pick(ROLES);
+		current.push({
+			name: 'Stealth Startup',
+			title: side.title,
+			start_date: isoDate(u.int(2020, 2025), u.int(1, 12), 1),
+			end_date: null,
+			company_website_domain: '',
+			crustdata_company_id: null,
+			seniority_level: side.seniority,
+			location: { raw: '' },
+			position_id: 1000000000 + (fnv1a(`pos:${seed}:u`) % 900000000),
+			company_professional_network_profile_url: null,
+			years_at_company: '1 to 2 years',
+			years_at_company_raw: 1,
 			is_default: false,
 		});
 	}
@@ -1017,7 +1040,7 @@ function lookupByProfileUrl(url) {
 }
 
 /** Local-part prefixes that decide the candidates of a business email, first match wins. */
-const EMAIL_RULES = ['multi', 'mixed', 'elsewhere', 'unemployed', 'lookalike'];
+const EMAIL_RULES = ['multi', 'mixed', 'elsewhere', 'unemployed', 'lookalike', 'sidejob'];
 
 /**
  * Persons generated for this business email (case-insensitive). The company is the email's
@@ -1085,6 +1108,8 @@ function lookupByBusinessEmail(email) {
 			return single(owner(elsewhere(e)));
 		case 'unemployed':
 			return single(owner({ unemployed: true }));
+		case 'sidejob':
+			return single(owner({ ...elsewhere(e), undisclosedJob: true }));
 		case 'lookalike':
 			// someone of that name at a company of the same name on another public suffix; not
 			// the owner of the address (their own business email, if any, is at their company)

@@ -1,4 +1,4 @@
-import { balanceHint, readBalance } from '../../nodes/CrustdataPersonEnrich/accountBalance';
+import { balanceHint, balanceShortfall, readBalance } from '../../nodes/CrustdataPersonEnrich/accountBalance';
 
 describe('readBalance', () => {
 	it('reads the credits of a 200, as a number or a numeric string', () => {
@@ -18,9 +18,19 @@ describe('balanceHint', () => {
 	it('speaks only when the run could cost more than the account holds, and suggests a cap where there is none', () => {
 		expect(balanceHint(10, 10, false)).toBeUndefined();
 		expect(balanceHint(10, undefined, false)).toBeUndefined();
-		expect(balanceHint(11, 10, false)?.message).toMatch(/set Max Credits in the node options$/);
+		expect(balanceHint(11, 10, false)?.message).toBe(
+			'This run could cost up to 11 credits and the account had 10 credits before it; Crustdata stops answering when the credits run out, and Max Credits in the node options caps what a run spends',
+		);
 		expect(balanceHint(11, 10, true)?.message).toBe(
 			'This run could cost up to 11 credits and the account had 10 credits before it; Crustdata stops answering when the credits run out',
 		);
+	});
+});
+
+describe('balanceShortfall', () => {
+	it('says what the run could cost beside what the account held, only when that is more', () => {
+		expect(balanceShortfall(30, 10)).toBe('This run could cost up to 30 credits and the account had 10 credits before it');
+		expect(balanceShortfall(10, 10)).toBeUndefined();
+		expect(balanceShortfall(30, undefined)).toBeUndefined();
 	});
 });

@@ -50,6 +50,19 @@ describe('dryRunReport', () => {
 		expect(dryRunReport(plan, [], facts(settings, 'untold'))).toMatchObject({ requests: 6, max_credits: 120 });
 	});
 
+	it('under Max Credits, counts the requests of the lookups the cap affords when everyone is found, the last one shrunk', () => {
+		const plan = planRequests(slugs(100), 'profileUrl', 25);
+		const capped = (maxCredits: number, contactSource?: ContactSource) =>
+			dryRunReport(plan, [], facts(settingsWith({ maxCredits, contact: contactSource && contact }), contactSource));
+		expect(capped(30)).toMatchObject({ requests: 2, max_credits: 30, estimated_seconds: 0 });
+		expect(capped(50)).toMatchObject({ requests: 2, max_credits: 50 });
+		expect(capped(51)).toMatchObject({ requests: 3, max_credits: 51 });
+		expect(capped(0.5)).toMatchObject({ requests: 0, max_credits: 0 });
+		expect(capped(1000)).toMatchObject({ requests: 4, max_credits: 100 });
+		// Each person reserves a profile and its contact data (2 credits): 21 afford 10 of them, in one request to each endpoint.
+		expect(capped(21, 'contactEndpoint')).toMatchObject({ requests: 2, max_credits: 21 });
+	});
+
 	it('takes the longest of the two endpoints at their limits and of both under the key limit', () => {
 		const settings = settingsWith({ contact });
 		const plan = planRequests(slugs(25 * 12), 'profileUrl', 25);
@@ -71,8 +84,8 @@ describe('dryRunHints', () => {
 			return dryRunHints(dryRunReport(plan, [], account), account, false).map((hint) => hint.message);
 		};
 		expect(messages('contactEndpoint', 'all')).toEqual([
-			'Dry run: nothing billable was sent. The run would send at most 2 requests and cost at most 3 credits',
-			'The figures count one person for each email; each further candidate Crustdata returns costs up to 2 credits more for contact data. Set Return Matches to Best Match Only to rule that out',
+			'Dry run: nothing billable was sent; the run would send at most 2 requests and cost at most 3 credits',
+			'The figures count one person for each email, and each further candidate Crustdata returns costs up to 2 credits more for contact data; set Return Matches to Best Match Only to rule that out',
 		]);
 		expect(messages('contactEndpoint', 'best')).toHaveLength(1);
 		expect(messages('profile', 'all')).toHaveLength(1);
@@ -83,17 +96,32 @@ describe('dryRunHints', () => {
 		const account = facts(settingsWith({}));
 		const report = dryRunReport(planRequests(raw, 'profileUrl', 25), raw, account);
 		expect(dryRunHints(report, account, true).map((hint) => hint.message)).toContain(
-			'The run would stop at item 1 before sending anything: "not a url" is not a LinkedIn profile URL. Fix the rejected items, or set On Error to Continue',
+			'The run would stop at item 1 before sending anything: "not a url" is not a LinkedIn profile URL; fix the rejected items, or set On Error to Continue',
 		);
 		expect(dryRunHints(report, account, false)).toHaveLength(1);
 	});
 
-	it('says what the run could cost without the cap, when the cap is lower', () => {
+	it('says how many lookups the cap would leave unsent and what the run could cost without it, when the cap is lower', () => {
 		const account = facts(settingsWith({ maxCredits: 12 }));
 		const report = dryRunReport(planRequests(slugs(30), 'profileUrl', 25), [], account);
 		expect(report.max_credits).toBe(12);
-		expect(dryRunHints(report, account, false).map((hint) => hint.message)).toContain(
-			'Without Max Credits the run could cost up to 30 credits; at the cap of 12 credits, some inputs may be left unsent',
+		expect(dryRunHints(report, account, false).map((hint) => hint.message)).toEqual([
+			'Dry run: nothing billable was sent; the run would send 1 request if everyone is found and cost at most 12 credits',
+			'At the cap of 12 credits, 18 of 30 lookups would be left unsent if everyone is found (no-matches cost nothing and leave room for more); without Max Credits the run could cost up to 30 credits',
+		]);
+		expect(dryRunHints(report, account, true)[1].message).toMatch(
+			/, and with On Error set to Stop Workflow a run that leaves inputs unsent fails and outputs nothing$/,
 		);
+		const roomy = facts(settingsWith({ maxCredits: 30 }));
+		expect(dryRunHints(dryRunReport(planRequests(slugs(30), 'profileUrl', 25), [], roomy), roomy, false)).toHaveLength(1);
+	});
+
+	it('says when the cap is below what one lookup can cost, so the run would send nothing', () => {
+		const account = facts(settingsWith({ maxCredits: 0.5 }));
+		const report = dryRunReport(planRequests(slugs(3), 'profileUrl', 25), [], account);
+		expect(dryRunHints(report, account, false).map((hint) => hint.message)).toEqual([
+			'Dry run: nothing billable was sent; the run would send 0 requests if everyone is found and cost at most 0 credits',
+			'At the cap of 0.5 credits the run would send nothing, as one lookup can cost up to 1 credit; raise Max Credits',
+		]);
 	});
 });

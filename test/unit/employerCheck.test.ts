@@ -48,9 +48,11 @@ describe('emailDomainMatchesEmployer', () => {
 		expect(emailDomainMatchesEmployer('jane@acme.com', workingAt('', null))).toBeNull();
 		expect(emailDomainMatchesEmployer('jane@acme.com', { basic_profile: { name: 'Jane' } })).toBeNull();
 		expect(emailDomainMatchesEmployer('jane@acme.com', null)).toBeNull();
-		// An employer without a domain may be the email's.
-		expect(emailDomainMatchesEmployer('jane@acme.com', workingAt('', 'side.io'))).toBeNull();
-		expect(emailDomainMatchesEmployer('jane@acme.com', workingAt('', 'acme.com'))).toBe(true);
+	});
+
+	it('reads the domains that are known when another current employer has none', () => {
+		expect(emailDomainMatchesEmployer('jane@acme.com', workingAt('', 'side.io'))).toBe(false);
+		expect(emailDomainMatchesEmployer('jane@acme.com', workingAt(null, 'acme.com'))).toBe(true);
 	});
 });
 

@@ -1,4 +1,5 @@
-import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import type { INodeParameters, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import { NodeHelpers } from 'n8n-workflow';
 
 import { CrustdataPersonEnrich } from '../../nodes/CrustdataPersonEnrich/CrustdataPersonEnrich.node';
 import codex from '../../nodes/CrustdataPersonEnrich/CrustdataPersonEnrich.node.json';
@@ -90,6 +91,17 @@ describe('node description', () => {
 		expect(parameter('minSimilarityScore').displayOptions).toEqual({
 			show: { operation: ['enrich'], identifierType: ['businessEmail'] },
 		});
+	});
+});
+
+describe('options that apply to email lookups only', () => {
+	const shownFor = (parameters: INodeParameters) =>
+		NodeHelpers.displayParameterPath(parameters, option('requireEmployerDomainMatch'), 'options', { typeVersion: 1 }, description);
+
+	it('shows Require Employer Domain Match only where it applies, as n8n decides it', () => {
+		expect(shownFor({ operation: 'enrich', identifierType: 'businessEmail', options: {} })).toBe(true);
+		expect(shownFor({ operation: 'enrich', identifierType: 'profileUrl', options: {} })).toBe(false);
+		expect(shownFor({ operation: 'enrichLive', identifierType: 'businessEmail', options: {} })).toBe(false);
 	});
 });
 

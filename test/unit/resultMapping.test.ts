@@ -8,7 +8,9 @@ import {
 	failsInput,
 	indexAnswers,
 	joinResults,
+	stoppedRunNotes,
 	summariseRun,
+	throwOnFailedInput,
 	resultsForEntry,
 	selectMatches,
 	toOutputItems,
@@ -227,26 +229,26 @@ describe('joinResults and toOutputItems', () => {
 	});
 
 	it('pairs every output item with the input it came from', () => {
-		const items = toOutputItems(outcomes, node, true);
+		const items = toOutputItems(outcomes, node);
 		expect(items.map((item) => item.pairedItem)).toEqual([0, 1, 2, 3, 4].map((item) => ({ item })));
 		expect(items[0].json.person_data).toEqual(person(1));
 		expect(items[2].json.person_data).toEqual(person(1));
 	});
 
 	it('continues with error items carrying the message and the identifier', () => {
-		const items = toOutputItems(outcomes, node, true);
+		const items = toOutputItems(outcomes, node);
 		expect(items[1].json).toEqual({ error: '"bad" is not a LinkedIn profile URL', matched_on: '' });
 		expect(items[3].json).toEqual({ error: 'Crustdata rejected this identifier: x', matched_on: url('b') });
 	});
 
 	it('gives error items only `error` for the error output, so n8n routes them there', () => {
-		const items = toOutputItems(outcomes, { ...node, onError: 'continueErrorOutput' }, true);
+		const items = toOutputItems(outcomes, { ...node, onError: 'continueErrorOutput' });
 		expect(items[1].json).toEqual({ error: '"bad" is not a LinkedIn profile URL' });
 	});
 
 	it('keeps the input fields when asked, never over the node\'s own keys', () => {
 		const inputs = [{ crm_id: 'c-1', matched_on: 'from the sheet', match_status: 'lead' }];
-		const items = toOutputItems(outcomes.slice(0, 2), node, true, (itemIndex) => (itemIndex === 0 ? inputs[0] : { crm_id: 'c-2' }));
+		const items = toOutputItems(outcomes.slice(0, 2), node, (itemIndex) => (itemIndex === 0 ? inputs[0] : { crm_id: 'c-2' }));
 		expect(items[0].json).toMatchObject({ crm_id: 'c-1', matched_on: url('a'), match_status: 'matched' });
 		expect(items[1].json).toEqual({ crm_id: 'c-2', error: '"bad" is not a LinkedIn profile URL', matched_on: '' });
 	});
@@ -254,7 +256,7 @@ describe('joinResults and toOutputItems', () => {
 	it('throws the first failure with its item index when not continuing', () => {
 		let thrown: unknown;
 		try {
-			toOutputItems(outcomes, node, false);
+			throwOnFailedInput(outcomes, node);
 		} catch (error) {
 			thrown = error;
 		}
@@ -264,10 +266,81 @@ describe('joinResults and toOutputItems', () => {
 
 	it('raises API failures as NodeApiError with the HTTP code', () => {
 		const apiOnly = outcomes.filter((outcome) => outcome.itemIndex === 3);
-		expect(() => toOutputItems(apiOnly, node, false)).toThrow(NodeApiError);
-		expect(() => toOutputItems(apiOnly, node, false)).toThrow(
+		expect(() => throwOnFailedInput(apiOnly, node)).toThrow(NodeApiError);
+		expect(() => throwOnFailedInput(apiOnly, node)).toThrow(
 			expect.objectContaining({ httpCode: '400', context: { itemIndex: 3 }, description: 'Fix it' }),
 		);
+	});
+});
+
+describe('throwOnFailedInput and stoppedRunNotes', () => {
+	const plan = planRequests(['linkedin.com/in/a', 'linkedin.com/in/b', 'linkedin.com/in/c'], 'profileUrl', 25);
+	const spentRun = (creditsUsed: number) => ({
+		profiles: { entries: [], failures: new Map(), stats: { requests: 1, retries: 0, rateLimited: 0, creditsUsed } },
+		balance: 1,
+		mostCredits: 3,
+	});
+	const withFailures = (failure: ItemFailure) =>
+		joinResults(
+			plan.inputs,
+			indexAnswers([matched('a', 1)], normaliseProfileUrl),
+			new Map([
+				[url('b'), failure],
+				[url('c'), failure],
+			]),
+			settingsWith({}),
+			URL_TYPE,
+		);
+	const thrownBy = (run: () => void) => {
+		try {
+			run();
+		} catch (error) {
+			return error as NodeOperationError;
+		}
+		throw new Error('nothing was thrown');
+	};
+
+	it('does nothing when every input has results', () => {
+		expect(() => throwOnFailedInput(withFailures(overCapFailure(1)).slice(0, 1), node, () => ['never'])).not.toThrow();
+	});
+
+	it('tells a stopped capped run what it had paid for, as n8n shows no output or hint of a failed node', () => {
+		const outcomes = withFailures(overCapFailure(1));
+		const error = thrownBy(() => throwOnFailedInput(outcomes, node, (failure) => stoppedRunNotes(failure, outcomes, spentRun(1))));
+		expect(error.message).toBe('Not sent: the credit cap of 1 would be exceeded');
+		expect(error.description).toBe(
+			'2 inputs were left unsent. Raise Max Credits in the node options, or run these items again in another execution. ' +
+				'The run had spent 1 credit and enriched 1 input; a node that stops outputs nothing, so set On Error to Continue to keep what it enriches.',
+		);
+		expect(error.context.itemIndex).toBe(1);
+	});
+
+	it('keeps the closing period of a two-sentence fix with nothing to add', () => {
+		const outcomes = withFailures(overCapFailure(1)).slice(1);
+		const error = thrownBy(() => throwOnFailedInput(outcomes, node, (failure) => stoppedRunNotes(failure, outcomes, spentRun(0))));
+		expect(error.description).toBe('2 inputs were left unsent. Raise Max Credits in the node options, or run these items again in another execution.');
+	});
+
+	it('says what a free run had enriched before it stopped', () => {
+		const outcomes = withFailures(overCapFailure(1));
+		expect(stoppedRunNotes(overCapFailure(1), outcomes, spentRun(0))).toEqual([
+			'The run had spent 0 credits and enriched 1 input; a node that stops outputs nothing, so set On Error to Continue to keep what it enriches',
+		]);
+	});
+
+	it('says, when the credits ran out, what the run could have cost beside what the account held', () => {
+		const outOfCredits: ItemFailure = { source: 'api', message: 'The Crustdata account is out of credits', description: 'Top up credits', outOfCredits: true };
+		const outcomes = withFailures(outOfCredits);
+		expect(stoppedRunNotes(outOfCredits, outcomes, spentRun(1))).toEqual([
+			'This run could cost up to 3 credits and the account had 1 credit before it',
+			'The run had spent 1 credit and enriched 1 input; a node that stops outputs nothing, so set On Error to Continue to keep what it enriches',
+		]);
+	});
+
+	it('adds nothing to a run that spent and enriched nothing, nor a balance to a failure that is not about credits', () => {
+		const rejected: ItemFailure = { source: 'api', message: 'Crustdata rejected this identifier: x', description: 'Fix it', httpCode: '400' };
+		expect(stoppedRunNotes(rejected, withFailures(rejected).slice(1), spentRun(0))).toEqual([]);
+		expect(thrownBy(() => throwOnFailedInput(withFailures(rejected), node, () => [])).description).toBe('Fix it');
 	});
 });
 
@@ -310,8 +383,8 @@ describe('summariseRun', () => {
 		const outcomes = joinResults(plan.inputs, indexAnswers([matched('a', 1)], normaliseProfileUrl), failures, settingsWith({}), URL_TYPE);
 		expect(outcomes.map((outcome) => 'failure' in outcome && outcome.failure.description)).toEqual([
 			false,
-			'2 inputs were left unsent. Raise Max Credits in the node options, or run these items again in another execution',
-			'2 inputs were left unsent. Raise Max Credits in the node options, or run these items again in another execution',
+			'2 inputs were left unsent. Raise Max Credits in the node options, or run these items again in another execution.',
+			'2 inputs were left unsent. Raise Max Credits in the node options, or run these items again in another execution.',
 		]);
 		const messages = summariseRun(plan, outcomes, { ...ran(), balance: 2, mostCredits: 3 }, settingsWith({ maxCredits: 1 })).map(
 			(hint) => hint.message,

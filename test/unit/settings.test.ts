@@ -59,7 +59,19 @@ describe('readSettings', () => {
 			contextWith({ operation: 'enrich', fields: ['basic_profile'], options: { maxRequestsPerMinute: -5, concurrency: 25.5, maxRetries: -1, timeout: 0 } }),
 		);
 		expect(pacing).toEqual({ maxRequestsPerMinute: 0, concurrency: 10, maxRetries: 0, timeoutMs: 1_000 });
-		expect(readSettings(contextWith({ operation: 'enrich', fields: ['basic_profile'], options: { maxCredits: -3 } })).maxCredits).toBe(0);
+	});
+
+	it('reads Max Credits as a number or numeric text, and refuses a value that is not a cap rather than lift the cap', () => {
+		const capOf = (options: object) => readSettings(contextWith({ operation: 'enrich', fields: ['basic_profile'], options })).maxCredits;
+		expect(capOf({})).toBe(0);
+		expect(capOf({ maxCredits: 30.5 })).toBe(30.5);
+		expect(capOf({ maxCredits: '40' })).toBe(40);
+		for (const maxCredits of [-3, '', 'ten', undefined, null, Number.NaN]) {
+			expect(() => capOf({ maxCredits })).toThrow('Max Credits must be a number, 0 or more');
+		}
+		expect(() => capOf({ maxCredits: 'ten' })).toThrow(expect.objectContaining({ description: 'It is "ten": set it to 0 for no cap, or fix the expression that sets it' }));
+		expect(() => capOf({ maxCredits: -3 })).toThrow(expect.objectContaining({ description: 'It is -3: set it to 0 for no cap, or fix the expression that sets it' }));
+		expect(() => capOf({ maxCredits: undefined })).toThrow(expect.objectContaining({ description: 'It has no value: set it to 0 for no cap, or fix the expression that sets it' }));
 	});
 
 	it('looks up live enrich by profile URL and ignores the threshold outside email lookups', () => {
