@@ -711,6 +711,9 @@ async function checkEmployerDomains() {
 	assert.deepEqual(employers('lookalike.jane.doe@acme.co.uk'), [
 		{ score: 0.85, current: ['acme.com', 'paperkite.app'] },
 	]);
+	assert.deepEqual(employers('sidejob.jane.doe@acme.io'), [
+		{ score: 0.89, current: ['granitecloud.dev', ''] },
+	]);
 	// only the mail and region labels are stripped, never down to a bare suffix
 	// (the first current job is at the email's company; an advisory role may follow it)
 	assert.equal(employers('jane@eu.mail.acme.io')[0].current[0], 'acme.io');
