@@ -53,18 +53,6 @@ function lookupsAfforded(unique: number, settings: EnrichSettings, source?: Cont
 	return settings.maxCredits > 0 ? affordableCount(unique, personCredits(settings, source), settings.maxCredits) : unique;
 }
 
-/** How many requests carry the first `lookups` identifiers of the plan (the send loop shrinks the last one to fit). */
-function requestsFor(batches: string[][], lookups: number): number {
-	let carried = 0;
-	let requests = 0;
-	for (const batch of batches) {
-		if (carried >= lookups) break;
-		carried += batch.length;
-		requests += 1;
-	}
-	return requests;
-}
-
 export function dryRunReport(plan: RequestPlan, rawIdentifiers: unknown[], facts: AccountFacts): DryRunReport {
 	const { settings, account, contactVerdict } = facts;
 	const unique = identifierCount(plan.batches);
@@ -72,10 +60,11 @@ export function dryRunReport(plan: RequestPlan, rawIdentifiers: unknown[], facts
 		input.failure ? [{ item: input.itemIndex, identifier: shown(rawIdentifiers[input.itemIndex]), reason: input.failure.message }] : [],
 	);
 	const lookups = lookupsAfforded(unique, settings, contactVerdict?.source);
-	const profileRequests = requestsFor(plan.batches, lookups);
+	// The plan's requests are full but the last, as the send loop's are when it shrinks the last to fit.
+	const requestsCarrying = (identifiers: number) => Math.ceil(identifiers / requestSize(settings.batchSize));
+	const profileRequests = requestsCarrying(lookups);
 	// With contact data from its own endpoint, every person found is one more lookup there.
-	const contactRequests =
-		contactVerdict && contactVerdict.source !== 'profile' ? Math.ceil(lookups / requestSize(settings.batchSize)) : 0;
+	const contactRequests = contactVerdict && contactVerdict.source !== 'profile' ? requestsCarrying(lookups) : 0;
 	const profileLimit = account.rateLimit.requestsPerMinute;
 	const keyLimit = contactRequests > 0 ? sharedLimit(settings.pacing.maxRequestsPerMinute, ...facts.readings) : undefined;
 	return {

@@ -20,9 +20,9 @@ const EMAILS = [
 	'mixed.jane.doe@acme.io',
 ];
 
-const emailRun = async (options: INodeParameters = {}, fields = ['basic_profile']) =>
+const emailRun = async (options: INodeParameters = {}, fields = ['basic_profile'], emails = EMAILS) =>
 	await runNode(sandbox, {
-		items: EMAILS.map((email) => ({ email })),
+		items: emails.map((email) => ({ email })),
 		parameters: { identifierType: 'businessEmail', businessEmail: '={{ $json.email }}', fields, options },
 	});
 const flagOf = (json: IDataObject) => (json.verification as { email_domain_matches_employer: boolean | null } | undefined)?.email_domain_matches_employer;
@@ -64,11 +64,7 @@ describe('the employer check', () => {
 	});
 
 	it('flags false when a current employer without a domain sits beside one at another domain, and drops it with the option on', async () => {
-		const sidejob = async (options: INodeParameters) =>
-			await runNode(sandbox, {
-				items: [{ email: 'sidejob.jane.doe@acme.io' }],
-				parameters: { identifierType: 'businessEmail', businessEmail: '={{ $json.email }}', fields: ['basic_profile', 'experience'], options },
-			});
+		const sidejob = async (options: INodeParameters) => await emailRun(options, ['basic_profile', 'experience'], ['sidejob.jane.doe@acme.io']);
 		const flagged = await sidejob({});
 		const current = ((flagged.outputs[0][0].json.person_data as IDataObject).experience as IDataObject).employment_details as {
 			current: Array<{ company_website_domain: string }>;

@@ -6,7 +6,7 @@ import { personCredits } from '../../nodes/CrustdataPersonEnrich/prices';
 import { buildRequestBody, ENDPOINT, profileRequestFields } from '../../nodes/CrustdataPersonEnrich/requestPlanning';
 import { CONTACT_TIERS, type ContactTier, type EnrichSettings } from '../../nodes/CrustdataPersonEnrich/types';
 import type { Sandbox } from '../sandbox/server';
-import { settingsWith } from '../unit/settingsFixture';
+import { settingsWith, subsets } from '../unit/settingsFixture';
 import { profileUrl, useSandbox } from './runNode';
 
 // The price table against what the sandbox bills, which is written from Crustdata's published
@@ -46,9 +46,6 @@ async function runCost(urls: string[], settings: EnrichSettings, generation: 1 |
 	const pass = contactEndpointPass(BatchFeed.of([]), contact, { requestsPerMinute: 15, source: '' });
 	return profiles + (await billed(pass.path, pass.body(urls)));
 }
-
-const subsets = <T>(values: readonly T[]): T[][] =>
-	values.reduce<T[][]>((all, value) => [...all, ...all.map((subset) => [...subset, value])], [[]]);
 
 const choices = subsets(CONTACT_TIERS).flatMap((tiers: ContactTier[]) =>
 	[false, true].flatMap((devPlatform) =>

@@ -2,7 +2,7 @@ import type { ContactSource } from '../../nodes/CrustdataPersonEnrich/contactRou
 import { PERSON_DATA_SECTIONS } from '../../nodes/CrustdataPersonEnrich/description';
 import { contactCredits, mostCredits, personCredits, profileCredits } from '../../nodes/CrustdataPersonEnrich/prices';
 import { CONTACT_SECTION, CONTACT_TIERS, type ContactTier } from '../../nodes/CrustdataPersonEnrich/types';
-import { settingsWith } from './settingsFixture';
+import { settingsWith, subsets } from './settingsFixture';
 
 // The worst case of one person for every choice of sections and contact tiers, on both API
 // generations, against the prices as the API notes list them (crustdata-api-notes.md).
@@ -16,9 +16,6 @@ const NOTES = {
 	/** Contact enrich with `verified: true`, for each person who gets a business email that passes. */
 	verified: 0.5,
 };
-
-const subsets = <T>(values: readonly T[]): T[][] =>
-	values.reduce<T[][]>((all, value) => [...all, ...all.map((subset) => [...subset, value])], [[]]);
 
 const profileSections = PERSON_DATA_SECTIONS.filter((section) => section !== CONTACT_SECTION);
 

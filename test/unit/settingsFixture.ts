@@ -21,3 +21,7 @@ export function settingsWith(overrides: Partial<EnrichSettings>): EnrichSettings
 		...overrides,
 	};
 }
+
+/** Every subset of `values`, for tests that try every choice of sections or contact tiers. */
+export const subsets = <T>(values: readonly T[]): T[][] =>
+	values.reduce<T[][]>((all, value) => [...all, ...all.map((subset) => [...subset, value])], [[]]);
