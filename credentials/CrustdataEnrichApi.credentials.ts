@@ -8,7 +8,19 @@ import type {
 } from 'n8n-workflow';
 import { UserError } from 'n8n-workflow';
 
-import { insecureUrlReason, trimBaseUrl } from './baseUrl';
+import { baseUrlRefusal, trimBaseUrl } from './baseUrl';
+
+/**
+ * The request's signal, also aborted `timeoutMs` after the request starts. n8n's `timeout` only
+ * ends a connection that goes quiet, so an answer that trickles in would hold the run for ever;
+ * and n8n replaces a request's own `abortSignal` with the execution's before it authenticates the
+ * request, so this is the one place a deadline can be added on every n8n version.
+ */
+function withDeadline(signal: IHttpRequestOptions['abortSignal'], timeoutMs: number | undefined) {
+	if (!timeoutMs) return signal;
+	const deadline = AbortSignal.timeout(timeoutMs);
+	return signal ? AbortSignal.any([signal as AbortSignal, deadline]) : deadline;
+}
 
 export class CrustdataEnrichApi implements ICredentialType {
 	name = 'crustdataEnrichApi';
@@ -48,7 +60,7 @@ export class CrustdataEnrichApi implements ICredentialType {
 	];
 
 	// A function rather than generic headers so the key is never attached to a request that
-	// would carry it in clear text, whatever URL the caller built.
+	// would carry it in clear text or to the wrong place, whatever URL the caller built.
 	async authenticate(
 		credentials: ICredentialDataDecryptedObject,
 		requestOptions: IHttpRequestOptions,
@@ -56,12 +68,8 @@ export class CrustdataEnrichApi implements ICredentialType {
 		const target = requestOptions.baseURL
 			? `${trimBaseUrl(requestOptions.baseURL)}/${requestOptions.url.replace(/^\/+/, '')}`
 			: requestOptions.url;
-		const reason = insecureUrlReason(target);
-		if (reason) {
-			throw new UserError(
-				`Refusing to send the Crustdata API key: ${reason}. Set the credential's Base URL to an https:// address.`,
-			);
-		}
+		const refusal = baseUrlRefusal(target);
+		if (refusal) throw new UserError(`${refusal.message}. ${refusal.description}.`);
 		return {
 			...requestOptions,
 			headers: {
@@ -69,6 +77,11 @@ export class CrustdataEnrichApi implements ICredentialType {
 				Authorization: `Bearer ${credentials.apiKey}`,
 				'x-api-version': credentials.apiVersion as string,
 			},
+			// Crustdata's API has no reason to redirect, and n8n would send the key on to any origin
+			// a redirect names: a redirect comes back as the answer instead.
+			disableFollowRedirect: true,
+			sendCredentialsOnCrossOriginRedirect: false,
+			abortSignal: withDeadline(requestOptions.abortSignal, requestOptions.timeout),
 		};
 	}
 

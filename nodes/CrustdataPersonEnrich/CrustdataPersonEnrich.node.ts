@@ -19,7 +19,7 @@ import {
 	toOutputItems,
 	withoutFieldsTheNodeAskedFor,
 } from './resultMapping';
-import { readIdentifier, readSettings } from './settings';
+import { readIdentifiers, readSettings } from './settings';
 import { CREDENTIAL_TYPE } from './transport';
 import type { EnrichSettings } from './types';
 
@@ -65,7 +65,7 @@ async function enrichItems(
 	const continueOnFail = asTool || context.continueOnFail();
 	const matchType = MATCH_TYPE[settings.identifierType];
 
-	const identifiers = items.map((_, itemIndex) => readIdentifier(context, settings, itemIndex));
+	const identifiers = readIdentifiers(context, settings, continueOnFail);
 	const plan = planRequests(identifiers, settings.identifierType, settings.batchSize);
 	if (settings.dryRun) return await dryRun(context, plan, identifiers, settings);
 	if (!continueOnFail) throwOnRejectedInput(plan.inputs, node);

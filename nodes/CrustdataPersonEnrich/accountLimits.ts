@@ -35,7 +35,11 @@ export interface EndpointAccess {
 }
 
 /** What the account's answer says, or why it says nothing the node can use. */
-export type AccountReading = { access: EndpointAccess } | { unreadable: string } | { refusal: ItemFailure };
+export type AccountReading =
+	| { access: EndpointAccess }
+	/** `statusCode`: the answer's, when there was one. */
+	| { unreadable: string; statusCode?: number }
+	| { refusal: ItemFailure };
 
 export interface AccountVerdict {
 	rateLimit: RateLimit;
@@ -57,7 +61,7 @@ const strings = (value: unknown) =>
 /** Reads the answer to `GET /account/endpoints?path=<path>`. */
 export function readEndpointAccess(answer: HttpAnswer, path: string): AccountReading {
 	if (answer.statusCode === 401) return { refusal: KEY_REJECTED };
-	if (answer.statusCode !== 200) return { unreadable: `it answered ${answer.statusCode}` };
+	if (answer.statusCode !== 200) return { unreadable: `it answered ${answer.statusCode}`, statusCode: answer.statusCode };
 	const { body } = answer;
 	if (!isRecord(body) || !Array.isArray(body.endpoints)) return { unreadable: 'its answer had an unexpected shape' };
 	const endpoint = body.endpoints.find((candidate) => isRecord(candidate) && candidate.path === path);

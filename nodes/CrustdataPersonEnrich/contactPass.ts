@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { classifyAnswer, type Classified, type HttpAnswer } from './answerPolicy';
+import { classifyAnswer, type AnswerContext, type Classified, type HttpAnswer } from './answerPolicy';
 import { asksFor, withoutPath } from './fieldPaths';
 import { normaliseProfileUrl, profileRequestFields } from './requestPlanning';
 import type { InputOutcome } from './resultMapping';
@@ -114,8 +114,8 @@ export class ContactBatches {
 }
 
 /** The answer policy, with the contact endpoint's 403: its plan-gate is the endpoint, not a field. */
-export function classifyContactAnswer(answer: HttpAnswer, profileUrls: string[]): Classified {
-	const classified = classifyAnswer(answer, profileUrls, MATCH_TYPE);
+export function classifyContactAnswer(answer: HttpAnswer, profileUrls: string[], context?: AnswerContext): Classified {
+	const classified = classifyAnswer(answer, profileUrls, MATCH_TYPE, context);
 	const outOfCredits = classified.kind === 'stop' && classified.failure.endsRun;
 	return answer.statusCode === 403 && !outOfCredits ? { kind: 'stop', failure: { ...NO_CONTACT_DATA, httpCode: '403' } } : classified;
 }

@@ -1,7 +1,7 @@
 import type { IDataObject, NodeExecutionHint } from 'n8n-workflow';
 
 import { resolveRateLimit, unreadableHint, type AccountReading } from './accountLimits';
-import { classifyAnswer, errorMessage, errorMetadata, type Classified, type HttpAnswer } from './answerPolicy';
+import { classifyAnswer, errorMessage, errorMetadata, type AnswerContext, type Classified, type HttpAnswer } from './answerPolicy';
 import {
 	CONTACT_ENRICH_PATH,
 	contactKey,
@@ -160,8 +160,8 @@ export class ContactRouting {
 		return buildRequestBody(identifiers, settings, fields);
 	}
 
-	classify(answer: HttpAnswer, identifiers: string[], matchType: string): Classified {
-		const classified = classifyAnswer(answer, identifiers, matchType);
+	classify(answer: HttpAnswer, identifiers: string[], matchType: string, context?: AnswerContext): Classified {
+		const classified = classifyAnswer(answer, identifiers, matchType, context);
 		if (!this.carriedTiers.has(identifiers)) return classified;
 		const refused = classified.kind === 'stop' && !classified.failure.endsRun && refusesContact(answer);
 		if (refused && this.source === 'untold') {

@@ -5,8 +5,8 @@ import type { ContactSource } from './contactRoute';
 import { affordableCount } from './creditCap';
 import { checkAccount, type AccountCheck } from './enrichmentRun';
 import { contactCredits, mostCredits, personCredits } from './prices';
-import { count, creditsText } from './quantities';
-import { identifierCount, requestSize, type RequestPlan } from './requestPlanning';
+import { clipped, count, creditsText } from './quantities';
+import { identifierCount, requestSize, UnreadableIdentifier, type RequestPlan } from './requestPlanning';
 import { toNodeError } from './resultMapping';
 import type { EnrichSettings } from './types';
 
@@ -22,10 +22,10 @@ export function secondsAtLimit(requests: number, requestsPerMinute: number): num
 	return requests <= 0 ? 0 : Math.floor((requests - 1) / requestsPerMinute) * WINDOW_SECONDS;
 }
 
-/** The raw identifier as the input gave it, as text. */
+/** The raw identifier as the input gave it, as text, cut short when long. */
 function shown(raw: unknown): string {
-	if (typeof raw === 'string') return raw;
-	return raw === undefined || raw === null ? '' : JSON.stringify(raw);
+	if (typeof raw === 'string') return clipped(raw);
+	return raw === undefined || raw === null || raw instanceof UnreadableIdentifier ? '' : clipped(JSON.stringify(raw));
 }
 
 /** The account's side of a dry run: what `checkAccount` learns, without the client, once the balance is in. */

@@ -26,10 +26,23 @@ const MULTI_LABEL_SUFFIXES = new Set([
 ]);
 const GENERIC_SECOND_LEVELS = new Set(['co', 'com', 'net', 'org', 'gov', 'edu', 'ac']);
 
-/** A host as a bare lower-case name: no scheme, port, path, trailing dot or `www.`. */
+/**
+ * A host name in ASCII (a Unicode domain as its punycode), lower case; undefined when it is not a
+ * host name. The global `URL` does the conversion, as a verified node may not import `url`.
+ */
+export function asciiHost(host: string): string | undefined {
+	if (/[/?#@:\\\s]/.test(host)) return undefined;
+	try {
+		return new URL(`http://${host}`).hostname || undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+/** A host as a bare lower-case ASCII name: no scheme, port, path, trailing dot or `www.`. */
 function hostOf(domainOrUrl: string): string {
 	const host = domainOrUrl.trim().toLowerCase().replace(/^[a-z][a-z0-9+.-]*:\/\//, '').split(/[/:?#]/)[0];
-	return host.replace(/\.$/, '').replace(/^www\./, '');
+	return (asciiHost(host) ?? host).replace(/\.$/, '').replace(/^www\./, '');
 }
 
 /** The part of a host its owner registered: `mail.acme.com` → `acme.com`, `eu.acme.co.uk` → `acme.co.uk`. */

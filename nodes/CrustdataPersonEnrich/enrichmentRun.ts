@@ -1,6 +1,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { askBalance } from './accountBalance';
+import type { AnswerContext } from './answerPolicy';
 import { askAccount, judgeAccount, sharedLimit, type AccountReading, type AccountVerdict } from './accountLimits';
 import {
 	classifyContactAnswer,
@@ -41,6 +42,8 @@ export interface AccountCheck {
 	balance: Promise<number | undefined>;
 	/** Set when the run must send nothing billable: every input fails with it. */
 	refusal?: ItemFailure;
+	/** What the listings told the answer policy. */
+	answerContext: AnswerContext;
 }
 
 /** Asks the account about the endpoints the run would use and its balance, all at once and all free. */
@@ -66,6 +69,7 @@ export async function checkAccount(context: IExecuteFunctions, requested: Enrich
 		readings: contactReading ? [profileReading, contactReading] : [profileReading],
 		balance,
 		refusal: account.refusal ?? contactVerdict?.refusal,
+		answerContext: { listingAnswered404: [profileReading, contactReading].some((reading) => reading && 'unreadable' in reading && reading.statusCode === 404) },
 	};
 }
 
@@ -94,6 +98,7 @@ export async function runEnrichment(
 	const { client, settings, account, contactVerdict } = check;
 	if (check.refusal) return { profiles: nothingSent(batches, check.refusal), account, contactVerdict };
 	const cap = settings.maxCredits > 0 ? new CreditCap(settings.maxCredits) : undefined;
+	const { answerContext } = check;
 	const sent =
 		settings.contact && contactVerdict
 			? await sendWithContact(client, {
@@ -105,10 +110,12 @@ export async function runEnrichment(
 					contactVerdict,
 					readings: check.readings,
 					cap,
+					answerContext,
 				})
 			: {
 					profiles: await sendPass(client, profilePass(batches, settings, account, matchType), settings.pacing, {
 						...options,
+						answerContext,
 						credits: cap && { cap, each: personCredits(settings) },
 					}),
 				};
@@ -140,6 +147,7 @@ interface ContactRun {
 	contactVerdict: ContactVerdict;
 	readings: AccountReading[];
 	cap?: CreditCap;
+	answerContext: AnswerContext;
 }
 
 /**
@@ -151,13 +159,13 @@ interface ContactRun {
  */
 async function sendWithContact(
 	client: CrustdataClient,
-	{ batches, settings, matchType, options, account, contactVerdict, readings, cap }: ContactRun,
+	{ batches, settings, matchType, options, account, contactVerdict, readings, cap, answerContext }: ContactRun,
 ): Promise<Pick<EnrichmentRun, 'profiles' | 'contact' | 'contactMoved'>> {
 	const contactEach = contactCredits(settings.contact);
 	const contactBatches = new ContactBatches(requestSize(settings.batchSize));
 	const routing = new ContactRouting(contactVerdict, settings, contactBatches);
 	const keyLimit = contactVerdict.source === 'profile' ? undefined : sharedLimit(settings.pacing.maxRequestsPerMinute, ...readings);
-	const shared = { runStop: {}, sharedWindow: keyLimit === undefined ? undefined : new SlidingWindow(keyLimit) };
+	const shared = { runStop: {}, sharedWindow: keyLimit === undefined ? undefined : new SlidingWindow(keyLimit), answerContext };
 	const profileRun = sendPass(
 		client,
 		{ ...profilePass(batches, settings, account, matchType), body: (identifiers) => routing.body(identifiers) },
@@ -165,7 +173,7 @@ async function sendWithContact(
 		{
 			...options,
 			...shared,
-			classify: (answer, identifiers) => routing.classify(answer, identifiers, matchType),
+			classify: (answer, identifiers, context) => routing.classify(answer, identifiers, matchType, context),
 			onAnswered: (entries) => routing.onAnswered(entries),
 			credits: cap && {
 				cap,

@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { numberHeader } from './answerPolicy';
+import { numberHeader, serverWaitMs } from './answerPolicy';
 
 /**
  * The pacer: when the next request may go out. Never more than the rate limit in any 60-second
@@ -158,7 +158,7 @@ export class RequestPacer {
 		// Requests still on their way may reach the server after this one did, so they count too.
 		this.serverBudget = {
 			remaining: remaining - this.inFlight.size,
-			resetAt: this.clock.now() + (numberHeader(headers, 'x-ratelimit-reset') ?? 0) * 1000,
+			resetAt: this.clock.now() + (serverWaitMs(headers, 'x-ratelimit-reset') ?? 0),
 		};
 	}
 

@@ -18,3 +18,12 @@ export function sentences(...parts: string[]): string {
 		.join('. ');
 	return /\. [A-Z0-9]/.test(text) ? `${text}.` : text;
 }
+
+/** The most of one value a message quotes: an input can be any size, a message should not be. */
+const LONGEST_QUOTE = 100;
+
+/** A value as a message shows it: cut short when long. */
+export const clipped = (text: string) => (text.length > LONGEST_QUOTE ? `${text.slice(0, LONGEST_QUOTE)}…` : text);
+
+/** A value quoted in a message, cut short when long. */
+export const quoted = (text: string) => `"${clipped(text)}"`;

@@ -1,6 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { fieldsTheEmployerCheckNeeds } from './employerCheck';
+import { asciiHost, fieldsTheEmployerCheckNeeds } from './employerCheck';
+import { quoted } from './quantities';
 import type { EnrichSettings, IdentifierType, ItemFailure } from './types';
 
 /**
@@ -27,11 +28,26 @@ export interface RequestPlan {
 
 const LINKEDIN_HOST = /^(?:(?:www|m|[a-z]{2})\.)?linkedin\.com$/;
 
+/**
+ * Characters that show as nothing but make a different lookup: zero-width spaces and joiners,
+ * the byte order mark, soft hyphens and direction marks, as copied from web pages and sheets.
+ */
+const INVISIBLE = /[\u00AD\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/g;
+
+/**
+ * An input whose identifier could not even be read (its expression failed): it fails with the
+ * expression's error, and the other inputs go ahead.
+ */
+export class UnreadableIdentifier {
+	constructor(readonly failure: ItemFailure) {}
+}
+
 function inputFailure(message: string, description: string): { failure: ItemFailure } {
 	return { failure: { source: 'input', message, description } };
 }
 
 function readText(raw: unknown, what: string, parameter: string): string | { failure: ItemFailure } {
+	if (raw instanceof UnreadableIdentifier) return { failure: raw.failure };
 	if (typeof raw !== 'string') {
 		if (raw === undefined || raw === null) {
 			return inputFailure(`The ${what} is empty`, `Set ${parameter} to a value, e.g. an expression that reads it from the input item`);
@@ -41,7 +57,7 @@ function readText(raw: unknown, what: string, parameter: string): string | { fai
 			`Set ${parameter} to a single value per item`,
 		);
 	}
-	const text = raw.trim();
+	const text = raw.replace(INVISIBLE, '').trim();
 	if (!text) {
 		return inputFailure(`The ${what} is empty`, `Set ${parameter} to a value, e.g. an expression that reads it from the input item`);
 	}
@@ -59,7 +75,7 @@ export function normaliseProfileUrl(raw: unknown): Normalised {
 	if (typeof text !== 'string') return text;
 
 	const notAProfile = inputFailure(
-		`"${text}" is not a LinkedIn profile URL`,
+		`${quoted(text)} is not a LinkedIn profile URL`,
 		'Use a URL of the form https://www.linkedin.com/in/<name>',
 	);
 	let url: URL;
@@ -75,15 +91,22 @@ export function normaliseProfileUrl(raw: unknown): Normalised {
 	if (section?.toLowerCase() !== 'in' || !slug) {
 		return notAProfile;
 	}
-	return { identifier: `https://www.linkedin.com/in/${canonicalSlug(slug)}` };
+	const canonical = canonicalSlug(slug);
+	if (canonical === undefined) {
+		return inputFailure(
+			`${quoted(text)} is not a LinkedIn profile URL: it has a malformed % escape`,
+			'Copy the profile URL again from LinkedIn',
+		);
+	}
+	return { identifier: `https://www.linkedin.com/in/${canonical}` };
 }
 
-/** Lowercase, with non-ASCII letters percent-encoded in the canonical (uppercase hex) form. */
-function canonicalSlug(slug: string): string {
+/** Lowercase, with non-ASCII letters percent-encoded in the canonical (uppercase hex) form; undefined for a malformed escape. */
+function canonicalSlug(slug: string): string | undefined {
 	try {
 		return encodeURIComponent(decodeURIComponent(slug).toLowerCase());
 	} catch {
-		return slug.toLowerCase();
+		return undefined;
 	}
 }
 
@@ -93,11 +116,13 @@ export function normaliseBusinessEmail(raw: unknown): Normalised {
 	const text = readText(raw, 'business email', 'Business Email');
 	if (typeof text !== 'string') return text;
 
-	const email = text.toLowerCase();
-	if (!EMAIL.test(email)) {
-		return inputFailure(`"${text}" is not an email address`, 'Use an address of the form name@company.com');
-	}
-	return { identifier: email };
+	const notAnEmail = inputFailure(`${quoted(text)} is not an email address`, 'Use an address of the form name@company.com');
+	if (!EMAIL.test(text)) return notAnEmail;
+	const at = text.lastIndexOf('@');
+	// A domain in Unicode and in punycode is one mailbox, so one lookup.
+	const domain = asciiHost(text.slice(at + 1));
+	const email = `${text.slice(0, at)}@${domain}`.toLowerCase();
+	return domain && EMAIL.test(email) ? { identifier: email } : notAnEmail;
 }
 
 export function normaliserFor(identifierType: IdentifierType): (raw: unknown) => Normalised {

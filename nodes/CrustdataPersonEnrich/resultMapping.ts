@@ -6,7 +6,7 @@ import { CONTACT_ENRICH_PATH, fieldsTheContactPassNeeds } from './contactPass';
 import { emailDomainMatchesEmployer, fieldsTheEmployerCheckNeeds } from './employerCheck';
 import type { EnrichmentRun } from './enrichmentRun';
 import { withoutPath } from './fieldPaths';
-import { count, creditsText, sentences } from './quantities';
+import { count, creditsText, quoted, sentences } from './quantities';
 import { identifierCount, type PlannedInput, type RequestPlan } from './requestPlanning';
 import type { TransportStats } from './sendLoop';
 import { simplifyPerson } from './simplifyPerson';
@@ -89,8 +89,8 @@ function noMatchFailure(identifier: string, status: MatchStatus): ItemFailure {
 		source: 'api',
 		message:
 			status === 'redacted'
-				? `The person behind "${identifier}" has opted out of Crustdata (redacted)`
-				: `Crustdata found no person for "${identifier}"`,
+				? `The person behind ${quoted(identifier)} has opted out of Crustdata (redacted)`
+				: `Crustdata found no person for ${quoted(identifier)}`,
 		description: 'To get an item instead of an error, set On No Match to "Emit an Item" or "Skip"',
 	};
 }

@@ -9,10 +9,12 @@ import {
 	OUT_OF_TIME,
 	rateLimitedFor,
 	withJitter,
+	type AnswerContext,
 	type Classified,
 	type HttpAnswer,
 } from './answerPolicy';
 import type { CreditCap, Reservation } from './creditCap';
+import { quoted } from './quantities';
 import { RequestPacer, type Clock, type SlidingWindow } from './pacer';
 import { abortableClock, type CrustdataClient } from './transport';
 import type { ApiEntry, ItemFailure, PacingSettings, RateLimit } from './types';
@@ -47,7 +49,7 @@ function rejectionReason(message: string): string {
 function rejectedFailure(identifier: string, message: string, resent: boolean): ItemFailure {
 	return {
 		source: 'api',
-		message: `Crustdata rejected "${identifier}": ${rejectionReason(message)}`,
+		message: `Crustdata rejected ${quoted(identifier)}: ${rejectionReason(message)}`,
 		description: resent
 			? 'Correct the identifier in the input item; the other identifiers of the request were sent again without it'
 			: 'Correct the identifier in the input item',
@@ -95,8 +97,10 @@ export interface PassOptions extends Partial<RunOptions> {
 	runStop?: RunStop;
 	/** The key's limit across endpoints, shared with the run's other pass. */
 	sharedWindow?: SlidingWindow;
+	/** What the run knows that the answer policy needs besides the answer (the pass adds its path). */
+	answerContext?: AnswerContext;
 	/** Reads each answer in place of the answer policy, for a pass whose requests may change mid-run. */
-	classify?: (answer: HttpAnswer, identifiers: string[]) => Classified;
+	classify?: (answer: HttpAnswer, identifiers: string[], context: AnswerContext) => Classified;
 	/** Told of each answer's entries as they arrive, so another pass can start on them; says how many people it handed on. */
 	onAnswered?: (entries: ApiEntry[]) => number;
 	credits?: PassCredits;
@@ -195,7 +199,11 @@ export async function sendPass(
 		pass.matchType,
 		send,
 		abortableClock(client.signal),
-		{ ...options, isCancelled: () => client.signal?.aborted === true },
+		{
+			...options,
+			answerContext: { ...options.answerContext, path: pass.path },
+			isCancelled: () => client.signal?.aborted === true,
+		},
 	);
 }
 
@@ -225,7 +233,8 @@ export async function runJobs(
 		failsInput = () => false,
 		isCancelled = () => false,
 		runStop = {},
-		classify = (answer, identifiers) => classifyAnswer(answer, identifiers, matchType),
+		answerContext = {},
+		classify = (answer, identifiers, context) => classifyAnswer(answer, identifiers, matchType, context),
 		onAnswered = () => 0,
 		credits,
 	} = options;
@@ -307,7 +316,7 @@ export async function runJobs(
 			answer = await send(job.identifiers);
 			pacer.settle(ticket, answer.headers);
 			result.stats.creditsUsed += numberHeader(answer.headers, 'x-credits-used') ?? 0;
-			classified = classify(answer, job.identifiers);
+			classified = classify(answer, job.identifiers, answerContext);
 		} catch (error) {
 			pacer.settle(ticket);
 			classified = isCancelled()

@@ -3,7 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { PERSON_DATA_SECTIONS } from './description';
 import { MAX_IN_FLIGHT } from './pacer';
-import { MAX_BATCH_SIZE } from './requestPlanning';
+import { MAX_BATCH_SIZE, UnreadableIdentifier } from './requestPlanning';
 import {
 	CONTACT_SECTION,
 	CONTACT_TIERS,
@@ -169,8 +169,25 @@ export function readSettings(context: IExecuteFunctions): EnrichSettings {
 	};
 }
 
-/** The raw identifier of one input item; normalising and checking it is planning's job. */
-export function readIdentifier(context: IExecuteFunctions, settings: EnrichSettings, itemIndex: number): unknown {
-	const parameter = settings.identifierType === 'businessEmail' ? 'businessEmail' : 'profileUrl';
-	return context.getNodeParameter(parameter, itemIndex, '');
+/**
+ * The raw identifier of every input item; normalising and checking them is planning's job. An
+ * expression that fails for one item (a broken `$('Sheet').item`, say) fails that input alone
+ * when the node continues on error, and the node when it stops on errors.
+ */
+export function readIdentifiers(context: IExecuteFunctions, settings: EnrichSettings, continueOnFail: boolean): unknown[] {
+	const [parameter, displayName] =
+		settings.identifierType === 'businessEmail' ? ['businessEmail', 'Business Email'] : ['profileUrl', 'Profile URL'];
+	return context.getInputData().map((_, itemIndex) => {
+		try {
+			return context.getNodeParameter(parameter, itemIndex, '');
+		} catch (error) {
+			if (!continueOnFail) throw new NodeOperationError(context.getNode(), error as Error, { itemIndex });
+			const { message, description } = error as { message?: unknown; description?: unknown };
+			return new UnreadableIdentifier({
+				source: 'input',
+				message: typeof message === 'string' && message ? message : `The expression in ${displayName} failed`,
+				description: typeof description === 'string' && description ? description : `Fix the expression in ${displayName}`,
+			});
+		}
+	});
 }

@@ -47,9 +47,92 @@ export type SandboxApiGeneration = 1 | 2;
  */
 export type SandboxContactOnEnrich = 'reject400' | 'deny403' | 'omit';
 
+/** How hostile.entryFaults mangles a 200 answer of /person/enrich and the live endpoint. */
+export type SandboxEntryFault = 'nullEntry' | 'matchesNotList' | 'nullMatch' | 'foreignEntry';
+
+/**
+ * Answers of a hostile or misconfigured server (option `hostile`), for tests of how a client
+ * holds up. Every exchange a switch changes is logged with `scripted: true`, so the contract
+ * check leaves it out. A switch set to null or left out is off; an unknown switch or a value of
+ * the wrong kind makes configure() / startSandbox() throw a TypeError.
+ *
+ * Order on the billable routes: unknown route (404) → redirectTo → echoHeaders → the API's own
+ * checks (auth, forced responses, faults, rate limits, …) → rateLimitReset / retryAfter on the
+ * headers → entryFaults on a 200 → dripMs on the way out (after latencyMs).
+ */
+export interface SandboxHostile {
+	/**
+	 * Every request to a route that needs the key (the enrich endpoints, GET /account/endpoints,
+	 * GET /account/credits), whatever key it carries (the redirect comes before the auth check,
+	 * as a moved host or gateway redirects), is answered `redirectStatus` with
+	 * `Location: <redirectTo><path><?query as received>` (trailing slashes of redirectTo dropped)
+	 * and an empty body without content-type; nothing billed, no rate slot. Enrich requests wait
+	 * latencyMs first, the free routes are answered at once. Must be an absolute URL.
+	 */
+	redirectTo?: string;
+	/** Status of the redirectTo answers (default 307). */
+	redirectStatus?: 301 | 302 | 303 | 307 | 308;
+	/**
+	 * Every enrich request (all billable POST paths), before the auth check, is answered `status`
+	 * (200..599) with a body that echoes the request's headers as received (names lower-cased,
+	 * in order, authorization included), as some gateways and WAFs do; nothing billed, no rate
+	 * slot, no rate-limit headers. format 'json' (default):
+	 * `{"error":{"type":"gateway_error","message":"Request rejected by gateway; headers received: authorization: Bearer <key>, x-api-version: <v>, ..."}}` (a gateway's shape: no metadata);
+	 * 'text': that same sentence as text/plain; 'html': text/html,
+	 * `<html><head><title>Request Rejected</title></head><body><h1>Request Rejected</h1><pre>` +
+	 * every header as `name: value` lines (`&`, `<`, `>` escaped) + `</pre>` + filler so the page
+	 * is over 1,000 characters + `</body></html>`. Has no effect on requests redirectTo answers.
+	 */
+	echoHeaders?: { status: number; format?: 'json' | 'text' | 'html' };
+	/**
+	 * GET /account/endpoints answers its normal listing (filters, window and headers as usual;
+	 * the filters see the real statuses), but every endpoint's `status` is the request's
+	 * authorization header value (e.g. "Bearer sandbox-key"): a listing that echoes the key.
+	 * accountEndpointsAnswer, when set, still comes first.
+	 */
+	echoKeyInListing?: boolean;
+	/**
+	 * Raw value sent as `x-ratelimit-reset` on every answer of the enrich endpoints that carries
+	 * the rate-limit headers (200s and 429s, and the 400/402/403/500 after auth), replacing the
+	 * real one, e.g. '86400', '1e12', '-5', 'soon'. Not on forced responses (sent as given).
+	 */
+	rateLimitReset?: string;
+	/** Raw value sent as `Retry-After` on every 429 (rate limited) of the enrich endpoints, e.g. '86400', 'soon'. */
+	retryAfter?: string;
+	/**
+	 * Every enrich answer (forced, hostile and scripted ones included; not drops) sends its
+	 * headers at once (after latencyMs), then its body one byte every `dripMs` ms, so it takes
+	 * about body length × dripMs; content-length stays correct. close() stops the drip and ends
+	 * the socket at once. 0: off.
+	 */
+	dripMs?: number;
+	/**
+	 * Mangles every 200 answer of /person/enrich and the live endpoint (after billing as usual;
+	 * x-credits-used unchanged; not /person/contact/enrich): 'nullEntry' the first entry becomes
+	 * null; 'matchesNotList' the first entry's `matches` becomes the string "none"; 'nullMatch'
+	 * null is appended to the first entry's matches; 'foreignEntry' one extra entry is appended
+	 * for a dataset person whose identifier the request did not carry, of the same kind
+	 * (`https://www.linkedin.com/in/foreign-person-1` for URL requests,
+	 * `foreign.person@retool.com` for email requests; -2 / foreign.person2@ … when the request
+	 * carried that one), with one full match as the sandbox would answer it (same fields,
+	 * match_status as the other entries; not billed). Several may be combined: foreignEntry is
+	 * appended first, then nullMatch, matchesNotList and nullEntry apply to the first entry in
+	 * that order (so nullEntry hides the other two).
+	 */
+	entryFaults?: SandboxEntryFault[];
+}
+
+/** PEM strings for startSandbox({ tls }); test/faults/selfSignedCert.js makes a pair for 127.0.0.1. */
+export interface SandboxTls {
+	key: string;
+	cert: string;
+}
+
 export interface SandboxOptions {
 	/** Port to listen on (127.0.0.1); 0 = random free port. Only for startSandbox(). */
 	port?: number;
+	/** Serve https with this key and certificate instead of http (url is then `https://127.0.0.1:PORT`). Only for startSandbox(). */
+	tls?: SandboxTls;
 	/** Accepted key, sent as `authorization: Bearer <apiKey>` (default 'sandbox-key'). */
 	apiKey?: string;
 	/** The only accepted `x-api-version` (default '2025-11-01'). */
@@ -106,6 +189,8 @@ export interface SandboxOptions {
 	contactOnEnrich?: SandboxContactOnEnrich;
 	/** Generation 2: field-access sections the account has (`'assessment'`, `'social_posts'`); the others are disabled, 403 (default []). */
 	grantedSections?: string[];
+	/** Answers of a hostile server (default null: none). configure() replaces it whole (a copy); reset() keeps it; nonsense makes configure() throw a TypeError. */
+	hostile?: SandboxHostile | null;
 }
 
 /** Options as currently in effect (forcedResponses = the scripted answers still pending). */
@@ -134,6 +219,8 @@ export interface SandboxEffectiveOptions {
 	apiGeneration: SandboxApiGeneration;
 	contactOnEnrich: SandboxContactOnEnrich;
 	grantedSections: string[];
+	/** The switches that are set, as given (defaults such as redirectStatus 307 are not filled in). */
+	hostile: SandboxHostile | null;
 }
 
 /** One request that reached a known route (control endpoints excluded). */
@@ -159,7 +246,7 @@ export interface SandboxRequestLogEntry {
 	apiGeneration: SandboxApiGeneration;
 	/** What the sandbox answered (body as sent, headers it set), null while pending or when dropped. */
 	answer: { body: unknown; headers: Record<string, string> } | null;
-	/** Answered from a test's script (forcedResponses, accountEndpointsAnswer) rather than by the API's rules. */
+	/** Answered from a test's script (forcedResponses, accountEndpointsAnswer) or changed by a hostile switch, rather than by the API's rules. */
 	scripted: boolean;
 }
 
@@ -213,7 +300,7 @@ export interface SandboxAccountEndpoints {
 }
 
 export interface Sandbox {
-	/** 'http://127.0.0.1:PORT' */
+	/** 'http://127.0.0.1:PORT' ('https://127.0.0.1:PORT' when started with `tls`). */
 	readonly url: string;
 	readonly port: number;
 	/** The key currently accepted. */
@@ -224,7 +311,7 @@ export interface Sandbox {
 	readonly options: SandboxEffectiveOptions;
 	/** Credits billed since start or the last reset(). */
 	readonly creditsUsed: number;
-	/** Merge options at run time (same keys as startSandbox, except port). */
+	/** Merge options at run time (same keys as startSandbox, except port and tls). */
 	configure(partial: SandboxOptions): void;
 	/** Clear the request log, every rate window, credits used, pending forced responses; re-seed the PRNGs; restart the match_status alternation. Options stay. */
 	reset(): void;

@@ -2,10 +2,11 @@
 /*
  * Loopback imitation of the Crustdata person enrichment API, for integration and e2e tests.
  * Written from /work/shared/reference/crustdata-api-notes.md; see README.md in this folder.
- * CommonJS, Node 20, node: built-ins only.
+ * CommonJS, Node 20, node: built-ins only (TLS too: the caller brings the key and certificate).
  */
 
 const http = require('node:http');
+const https = require('node:https');
 const dataset = require('./dataset');
 const {
 	ACCOUNT_ENDPOINTS_LIMIT,
@@ -47,6 +48,24 @@ const FREE_MAIL = new Set([
 ]);
 const NON_BUSINESS_TLDS = ['.gov', '.mil', '.edu'];
 
+/* The hostile switches (option `hostile`): answers a compromised or misconfigured server gives. */
+const HOSTILE_SWITCHES = Object.freeze([
+	'redirectTo',
+	'redirectStatus',
+	'echoHeaders',
+	'echoKeyInListing',
+	'rateLimitReset',
+	'retryAfter',
+	'dripMs',
+	'entryFaults',
+]);
+const REDIRECT_STATUSES = Object.freeze([301, 302, 303, 307, 308]);
+const DEFAULT_REDIRECT_STATUS = 307;
+const ECHO_FORMATS = Object.freeze(['json', 'text', 'html']);
+const ENTRY_FAULTS = Object.freeze(['nullEntry', 'matchesNotList', 'nullMatch', 'foreignEntry']);
+/** The html echo is padded past this, as a WAF's block page is: a client must not show it whole. */
+const ECHO_HTML_MIN_CHARS = 1000;
+
 const DEFAULT_OPTIONS = Object.freeze({
 	apiKey: DEFAULT_SANDBOX_KEY,
 	apiVersion: '2025-11-01',
@@ -72,9 +91,12 @@ const DEFAULT_OPTIONS = Object.freeze({
 	apiGeneration: 1,
 	contactOnEnrich: 'reject400',
 	grantedSections: Object.freeze([]),
+	hostile: null,
 });
 
-const OPTION_KEYS = Object.keys(DEFAULT_OPTIONS).concat(['port']);
+/** `port` and `tls` are taken by startSandbox() only (the server is made once). */
+const START_ONLY_KEYS = Object.freeze(['port', 'tls']);
+const OPTION_KEYS = Object.keys(DEFAULT_OPTIONS).concat(START_ONLY_KEYS);
 
 function errorBody(type, message, metadata) {
 	return { error: { type, message, metadata: metadata === undefined ? [] : metadata } };
@@ -265,11 +287,122 @@ function normalizeContactOnEnrich(value) {
 	);
 }
 
+/** A raw header value for a hostile switch, one Node will send as it is. */
+function headerValue(value, name) {
+	// what Node's writeHead accepts: tab, visible ASCII, Latin-1; anything else would throw mid-answer
+	if (typeof value === 'string' && /^[\t\x20-\x7e\x80-\xff]*$/.test(value)) return value;
+	throw new TypeError(
+		`hostile.${name} must be a string without control characters, got ${JSON.stringify(value)}`,
+	);
+}
+
+/**
+ * null, or a fresh copy of the hostile switches that are set (a null or undefined switch is
+ * left out); an unknown switch or a value of the wrong kind is a TypeError, so a typo in a test
+ * cannot silently turn the fault off.
+ */
+function normalizeHostile(value) {
+	if (value === null) return null;
+	if (!value || typeof value !== 'object' || Array.isArray(value)) {
+		throw new TypeError(`hostile must be null or an object, got ${JSON.stringify(value)}`);
+	}
+	const out = {};
+	for (const key of Object.keys(value)) {
+		if (!HOSTILE_SWITCHES.includes(key)) {
+			throw new TypeError(
+				`hostile has no switch ${JSON.stringify(key)} (known: ${HOSTILE_SWITCHES.join(', ')})`,
+			);
+		}
+		const v = value[key];
+		if (v === null || v === undefined) continue;
+		if (key === 'redirectTo') {
+			let ok = typeof v === 'string';
+			if (ok) {
+				try {
+					new URL(v);
+				} catch {
+					ok = false;
+				}
+			}
+			if (!ok)
+				throw new TypeError(`hostile.redirectTo must be an absolute URL, got ${JSON.stringify(v)}`);
+			out.redirectTo = v;
+		} else if (key === 'redirectStatus') {
+			if (!REDIRECT_STATUSES.includes(v)) {
+				throw new TypeError(
+					`hostile.redirectStatus must be one of ${REDIRECT_STATUSES.join(', ')}, got ${JSON.stringify(v)}`,
+				);
+			}
+			out.redirectStatus = v;
+		} else if (key === 'echoHeaders') {
+			const okStatus =
+				v &&
+				typeof v === 'object' &&
+				Number.isInteger(v.status) &&
+				v.status >= 200 &&
+				v.status <= 599;
+			const format =
+				v && typeof v === 'object' && v.format !== undefined && v.format !== null
+					? v.format
+					: 'json';
+			if (!okStatus || Array.isArray(v) || !ECHO_FORMATS.includes(format)) {
+				throw new TypeError(
+					`hostile.echoHeaders must be { status: 200..599, format?: ${ECHO_FORMATS.map((f) => `'${f}'`).join(' | ')} }, got ${JSON.stringify(v)}`,
+				);
+			}
+			out.echoHeaders = { status: v.status, format };
+		} else if (key === 'echoKeyInListing') {
+			if (typeof v !== 'boolean')
+				throw new TypeError(`hostile.echoKeyInListing must be a boolean, got ${JSON.stringify(v)}`);
+			out.echoKeyInListing = v;
+		} else if (key === 'rateLimitReset' || key === 'retryAfter') {
+			out[key] = headerValue(v, key);
+		} else if (key === 'dripMs') {
+			if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
+				throw new TypeError(
+					`hostile.dripMs must be a number of 0 or more, got ${JSON.stringify(v)}`,
+				);
+			}
+			out.dripMs = v;
+		} else if (key === 'entryFaults') {
+			if (!Array.isArray(v) || v.some((f) => !ENTRY_FAULTS.includes(f))) {
+				throw new TypeError(
+					`hostile.entryFaults must be an array of ${ENTRY_FAULTS.map((f) => `'${f}'`).join(', ')}, got ${JSON.stringify(v)}`,
+				);
+			}
+			out.entryFaults = [...new Set(v)];
+		}
+	}
+	return out;
+}
+
+/**
+ * A copy of normalized hostile switches, built from literals rather than with structuredClone,
+ * whose objects come from another realm under jest (strict deep equality tells them apart).
+ */
+function copyHostile(hostile) {
+	if (!hostile) return null;
+	const out = { ...hostile };
+	if (hostile.echoHeaders) out.echoHeaders = { ...hostile.echoHeaders };
+	if (hostile.entryFaults) out.entryFaults = hostile.entryFaults.slice();
+	return out;
+}
+
+/** `{ key, cert }` (PEM strings or Buffers) for startSandbox({ tls }); anything else is a TypeError. */
+function normalizeTls(value) {
+	if (value === undefined || value === null) return null;
+	const pem = (v) => typeof v === 'string' || Buffer.isBuffer(v);
+	if (!value || typeof value !== 'object' || !pem(value.key) || !pem(value.cert)) {
+		throw new TypeError('tls must be { key, cert } with PEM strings');
+	}
+	return { key: value.key, cert: value.cert };
+}
+
 function mergeOptions(current, partial) {
 	const next = { ...current };
 	if (!partial || typeof partial !== 'object') return next;
 	for (const key of Object.keys(partial)) {
-		if (!OPTION_KEYS.includes(key) || key === 'port') continue;
+		if (!OPTION_KEYS.includes(key) || START_ONLY_KEYS.includes(key)) continue;
 		const value = partial[key];
 		if (key === 'rateLimit') next.rateLimit = normalizeRateLimit(value, current.rateLimit);
 		else if (key === 'forcedResponses')
@@ -290,6 +423,8 @@ function mergeOptions(current, partial) {
 			next.tokenRateLimit = normalizeTokenRateLimit(value, current.tokenRateLimit);
 		else if (key === 'accountEndpointsAnswer') {
 			if (value !== undefined) next.accountEndpointsAnswer = normalizeAccountEndpointsAnswer(value);
+		} else if (key === 'hostile') {
+			if (value !== undefined) next.hostile = normalizeHostile(value);
 		} else if (value !== undefined) next[key] = value;
 	}
 	return next;
@@ -307,6 +442,7 @@ function publicOptions(opts, pendingForced) {
 			opts.accountEndpointsAnswer && typeof opts.accountEndpointsAnswer === 'object'
 				? structuredClone(opts.accountEndpointsAnswer)
 				: opts.accountEndpointsAnswer,
+		hostile: copyHostile(opts.hostile),
 	};
 }
 
@@ -318,6 +454,7 @@ function publicOptions(opts, pendingForced) {
  * @returns {Promise<object>} the Sandbox handle (see server.d.ts)
  */
 function startSandbox(options = {}) {
+	const tls = normalizeTls(options.tls);
 	let opts = mergeOptions(
 		{
 			...DEFAULT_OPTIONS,
@@ -475,15 +612,96 @@ function startSandbox(options = {}) {
 		timers.add(t);
 	}
 
-	function send(res, status, body, headers) {
-		if (res.destroyed || res.writableEnded) return;
-		const payload = typeof body === 'string' ? body : JSON.stringify(body);
+	/**
+	 * The bytes and headers of an answer: JSON unless a string, content-length set, and
+	 * content-type: application/json unless given or `bare` (a redirect's empty body has none).
+	 */
+	function wire(body, headers, bare) {
+		const payload = Buffer.from(typeof body === 'string' ? body : JSON.stringify(body), 'utf8');
 		const h = { ...headers };
-		if (!Object.keys(h).some((k) => k.toLowerCase() === 'content-type'))
+		if (!bare && !Object.keys(h).some((k) => k.toLowerCase() === 'content-type'))
 			h['content-type'] = 'application/json';
-		h['content-length'] = String(Buffer.byteLength(payload));
-		res.writeHead(status, h);
-		res.end(payload);
+		h['content-length'] = String(payload.length);
+		return { payload, headers: h };
+	}
+
+	function send(res, status, body, headers, bare) {
+		if (res.destroyed || res.writableEnded) return;
+		const w = wire(body, headers, bare);
+		res.writeHead(status, w.headers);
+		res.end(w.payload);
+	}
+
+	/**
+	 * hostile.dripMs: the headers at once, then the body one byte every `dripMs` ms (a server that
+	 * stalls mid-answer: a client timing only the wait for headers never gives up). The timers
+	 * are tracked, so close() stops the drip and destroys the socket.
+	 */
+	function sendDrip(res, status, body, headers, dripMs, bare) {
+		if (res.destroyed || res.writableEnded) return;
+		const w = wire(body, headers, bare);
+		res.writeHead(status, w.headers);
+		res.flushHeaders();
+		let sent = 0;
+		const step = () => {
+			if (res.destroyed || res.writableEnded) return;
+			sent += 1;
+			if (sent >= w.payload.length) return res.end(w.payload.subarray(sent - 1, sent));
+			res.write(w.payload.subarray(sent - 1, sent));
+			later(dripMs, step);
+		};
+		if (w.payload.length === 0) return res.end();
+		later(dripMs, step);
+	}
+
+	/** hostile.redirectTo: where a request to `rawUrl` (path and query as received) is sent. */
+	function redirectAnswer(rawUrl) {
+		const hostile = opts.hostile;
+		if (!hostile || hostile.redirectTo === undefined) return null;
+		// one slash between them, so a redirectTo ending in '/' does not make '//person/enrich'
+		const location = hostile.redirectTo.replace(/\/+$/, '') + rawUrl;
+		return {
+			status: hostile.redirectStatus || DEFAULT_REDIRECT_STATUS,
+			body: '',
+			headers: { location },
+			bare: true,
+		};
+	}
+
+	/**
+	 * hostile.echoHeaders: a gateway's or WAF's refusal that quotes every request header back,
+	 * authorization included, as JSON, plain text or a long html page.
+	 */
+	function echoHeadersAnswer(req) {
+		const { status, format } = opts.hostile.echoHeaders;
+		// as received, names lower-cased (req.rawHeaders keeps the order and repeated headers)
+		const pairs = [];
+		for (let i = 0; i + 1 < req.rawHeaders.length; i += 2)
+			pairs.push([req.rawHeaders[i].toLowerCase(), req.rawHeaders[i + 1]]);
+		const sentence = `Request rejected by gateway; headers received: ${pairs.map(([n, v]) => `${n}: ${v}`).join(', ')}`;
+		if (format === 'text')
+			return { status, body: sentence, headers: { 'content-type': 'text/plain; charset=utf-8' } };
+		if (format === 'html') {
+			const escape = (t) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+			const lines = pairs.map(([n, v]) => escape(`${n}: ${v}`)).join('\n');
+			let filler = '';
+			const head = `<html><head><title>Request Rejected</title></head><body><h1>Request Rejected</h1><pre>${lines}</pre>`;
+			const tail = '</body></html>';
+			const paragraph =
+				'<p>The requested URL was rejected by the security policy of this gateway. If you believe this is an error, contact the site administrator and quote the support ID below.</p>';
+			let id = 1;
+			do {
+				filler += `${paragraph}<p>Support ID: 1847${String(id).padStart(12, '0')}</p>`;
+				id += 1;
+			} while ((head + filler + tail).length <= ECHO_HTML_MIN_CHARS);
+			return {
+				status,
+				body: head + filler + tail,
+				headers: { 'content-type': 'text/html; charset=utf-8' },
+			};
+		}
+		// a gateway's own shape, not Crustdata's: no metadata
+		return { status, body: { error: { type: 'gateway_error', message: sentence } } };
 	}
 
 	function checkAuthAndVersion(req) {
@@ -559,8 +777,9 @@ function startSandbox(options = {}) {
 		const isEnrich = method === 'POST' && BILLABLE_PATHS.includes(path);
 		const isCredits = method === 'GET' && path === CREDITS_PATH;
 		const isAccountEndpoints = method === 'GET' && path === ACCOUNT_ENDPOINTS_PATH;
+		// Crustdata names a missing route, which tells a wrong Base URL from a lookup that found nobody
 		if (!isEnrich && !isCredits && !isAccountEndpoints)
-			return send(res, 404, errorBody('not_found', 'Not found'));
+			return send(res, 404, errorBody('not_found', `No route for ${method} ${path}`));
 
 		const idKey =
 			parsedOk && body && typeof body === 'object' && !Array.isArray(body)
@@ -585,11 +804,21 @@ function startSandbox(options = {}) {
 		requests.push(entry);
 		requestOf.set(req, entry);
 
-		const finish = (status, payload, headers) => {
+		const finish = (status, payload, headers, dripMs, bare) => {
 			entry.status = status;
 			entry.answer = { body: payload, headers: { ...headers } };
-			send(res, status, payload, headers);
+			if (dripMs > 0) sendDrip(res, status, payload, headers, dripMs, bare);
+			else send(res, status, payload, headers, bare);
 		};
+
+		// hostile.redirectTo: the free routes are redirected at once (enrich ones after latencyMs, below)
+		if (!isEnrich) {
+			const redirect = redirectAnswer(rawUrl);
+			if (redirect) {
+				entry.scripted = true;
+				return finish(redirect.status, redirect.body, redirect.headers, 0, true);
+			}
+		}
 
 		if (isCredits) {
 			const authErr = checkAuthAndVersion(req);
@@ -640,24 +869,61 @@ function startSandbox(options = {}) {
 				);
 			}
 			accountHits.push(at);
-			return finish(200, accountEndpointsBody(search), accountEndpointsHeaders(at));
+			const listing = accountEndpointsBody(search);
+			// hostile.echoKeyInListing: the key comes back where a client reads a status (after the filters)
+			if (opts.hostile && opts.hostile.echoKeyInListing) {
+				entry.scripted = true;
+				for (const e of listing.endpoints) e.status = req.headers.authorization;
+			}
+			return finish(200, listing, accountEndpointsHeaders(at));
 		}
 
 		// enrich: decide at arrival, answer after latencyMs
 		const latency = Number(opts.latencyMs) || 0;
-		const outcome = decideEnrich(req, path, body, parsedOk, at, entry);
+		const outcome = decideEnrich(req, rawUrl, path, body, parsedOk, at, entry);
+		const dripMs = (opts.hostile && opts.hostile.dripMs) || 0;
+		if (dripMs > 0 && !outcome.drop) entry.scripted = true;
 		later(latency, () => {
 			if (outcome.drop) {
 				entry.status = 'dropped';
 				req.socket.destroy();
 				return;
 			}
-			finish(outcome.status, outcome.body, outcome.headers);
+			finish(outcome.status, outcome.body, outcome.headers, dripMs, outcome.bare);
 		});
 	}
 
-	/** Everything an enrich request leads to, computed at arrival. */
-	function decideEnrich(req, path, body, parsedOk, now, entry) {
+	/**
+	 * Everything an enrich request leads to, computed at arrival: the hostile answers that stand
+	 * in front of the API (redirect, header echo) first, then the API's own answer, whose
+	 * rate-limit headers the hostile switches may then replace.
+	 */
+	function decideEnrich(req, rawUrl, path, body, parsedOk, now, entry) {
+		const hostile = opts.hostile;
+		if (hostile) {
+			// a gateway answers these: nothing reaches the API, so no rate slot and nothing billed
+			const stand = redirectAnswer(rawUrl) || (hostile.echoHeaders ? echoHeadersAnswer(req) : null);
+			if (stand) {
+				entry.scripted = true;
+				return stand;
+			}
+		}
+		const outcome = decideApiAnswer(req, path, body, parsedOk, now, entry);
+		if (!hostile || outcome.drop || outcome.forced) return outcome;
+		const headers = outcome.headers;
+		if (hostile.rateLimitReset !== undefined && headers && 'x-ratelimit-reset' in headers) {
+			headers['x-ratelimit-reset'] = hostile.rateLimitReset;
+			entry.scripted = true;
+		}
+		if (hostile.retryAfter !== undefined && outcome.status === 429) {
+			outcome.headers = { ...headers, 'retry-after': hostile.retryAfter };
+			entry.scripted = true;
+		}
+		return outcome;
+	}
+
+	/** The API's own answer to an enrich request (forced responses and faults included). */
+	function decideApiAnswer(req, path, body, parsedOk, now, entry) {
 		const authErr = checkAuthAndVersion(req);
 		if (authErr) {
 			return {
@@ -677,6 +943,7 @@ function startSandbox(options = {}) {
 				status: Number(fr.status) || 200,
 				body: fr.body === undefined ? '' : fr.body,
 				headers: { ...(fr.headers || {}) },
+				forced: true, // sent exactly as given: no hostile header replaced
 			};
 		}
 
@@ -753,6 +1020,7 @@ function startSandbox(options = {}) {
 		}
 		creditsUsed += result.credits;
 		entry.creditsUsed = result.credits;
+		if (result.mangled) entry.scripted = true;
 		return {
 			status: result.status,
 			body: result.body,
@@ -971,7 +1239,51 @@ function startSandbox(options = {}) {
 			throw new HttpError(404, 'not_found', 'No data found for the given identifiers');
 		}
 		maybeShuffle(entries);
-		return { status: 200, body: entries, credits };
+		const faults = (opts.hostile && opts.hostile.entryFaults) || [];
+		if (faults.length === 0) return { status: 200, body: entries, credits };
+		// billed as answered above; the faults only mangle what goes back
+		if (faults.includes('foreignEntry')) {
+			const foreign = foreignPerson(ids, byEmail);
+			const out = { matched_on: foreign.id, match_type: matchType };
+			if (withStatus) out.match_status = 'matched';
+			out.matches = [
+				{
+					confidence_score: foreign.candidate.confidence_score,
+					person_data: preview
+						? previewPerson(foreign.candidate.person)
+						: projectPerson(foreign.candidate.person, tree),
+				},
+			];
+			entries.push(out);
+		}
+		// on the first entry, in this order, so that combined faults all show where they can
+		if (faults.includes('nullMatch')) entries[0].matches.push(null);
+		if (faults.includes('matchesNotList')) entries[0].matches = 'none';
+		if (faults.includes('nullEntry')) entries[0] = null;
+		return { status: 200, body: entries, credits, mangled: true };
+	}
+
+	/**
+	 * hostile.entryFaults 'foreignEntry': a dataset person the request did not ask for, by an
+	 * identifier of the same kind (foreign-person-1, -2 … or foreign.person@, foreign.person2@ …
+	 * at retool.com, the first that is neither sent nor the same person as one sent).
+	 */
+	function foreignPerson(ids, byEmail) {
+		const lookup = byEmail ? dataset.lookupByBusinessEmail : dataset.lookupByProfileUrl;
+		const sent = new Set(ids.map((id) => id.toLowerCase().replace(/\/+$/, '')));
+		const people = new Set();
+		for (const id of ids) {
+			for (const c of lookup(id).candidates || []) people.add(c.person.crustdata_person_id);
+		}
+		for (let n = 1; ; n++) {
+			const id = byEmail
+				? `foreign.person${n === 1 ? '' : n}@retool.com`
+				: `https://www.linkedin.com/in/foreign-person-${n}`;
+			const [candidate] = lookup(id).candidates || [];
+			if (!sent.has(id) && candidate && !people.has(candidate.person.crustdata_person_id)) {
+				return { id, candidate };
+			}
+		}
 	}
 
 	/** Validate the body and build the answer of POST /person/contact/enrich (generation 2); throws HttpError. */
@@ -1025,7 +1337,7 @@ function startSandbox(options = {}) {
 	}
 
 	/* ---- server ---- */
-	const server = http.createServer((req, res) => {
+	const onRequest = (req, res) => {
 		handle(req, res).catch((err) => {
 			// unexpected bug in the sandbox: answer 500 so the test sees it
 			if (!res.headersSent && !res.destroyed) {
@@ -1035,12 +1347,19 @@ function startSandbox(options = {}) {
 				send(res, 500, body);
 			}
 		});
-	});
+	};
+	// https with the caller's key and certificate: a TLS endpoint for tests of certificate checks
+	const server = tls
+		? https.createServer({ key: tls.key, cert: tls.cert }, onRequest)
+		: http.createServer(onRequest);
 	server.keepAliveTimeout = 5000;
-	server.on('connection', (socket) => {
+	const track = (socket) => {
 		sockets.add(socket);
 		socket.on('close', () => sockets.delete(socket));
-	});
+	};
+	server.on('connection', track);
+	// over TLS the requests run on the TLS socket wrapped around the TCP one; close() ends both
+	if (tls) server.on('secureConnection', track);
 	server.on('clientError', (_err, socket) => socket.destroy());
 
 	const api = {
@@ -1094,7 +1413,7 @@ function startSandbox(options = {}) {
 			server.removeListener('error', reject);
 			const { port } = server.address();
 			api.port = port;
-			api.url = `http://127.0.0.1:${port}`;
+			api.url = `${tls ? 'https' : 'http'}://127.0.0.1:${port}`;
 			resolve(api);
 		});
 	});

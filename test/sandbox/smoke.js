@@ -2,8 +2,12 @@
 // Quick self-check of the sandbox: node test/sandbox/smoke.js (exits 0 on success); the jest
 // suite runs it too, through `checkSandbox`.
 const assert = require('node:assert/strict');
+const https = require('node:https');
 const { startSandbox, DEFAULT_SANDBOX_KEY } = require('./server');
 const dataset = require('./dataset');
+const { contractViolations } = require('../contract/crustdataApi');
+const { startKeyTrap } = require('../faults/keyTrap');
+const { selfSignedCert } = require('../faults/selfSignedCert');
 
 const HEADERS = {
 	authorization: `Bearer ${DEFAULT_SANDBOX_KEY}`,
@@ -313,6 +317,7 @@ async function checkSandbox() {
 	}
 	await checkGenerations();
 	await checkEmployerDomains();
+	await checkHostile();
 }
 
 const CONTACT = '/person/contact/enrich';
@@ -816,6 +821,317 @@ async function checkEmployerDomains() {
 		);
 	} finally {
 		await sb.close();
+	}
+}
+
+/** A request over https that trusts any certificate (fetch cannot be told to). */
+function insecureRequest(url, { method = 'GET', headers = {}, body } = {}) {
+	return new Promise((resolve, reject) => {
+		const req = https.request(url, { method, headers, rejectUnauthorized: false }, (res) => {
+			const chunks = [];
+			res.on('data', (c) => chunks.push(c));
+			res.on('end', () =>
+				resolve({
+					status: res.statusCode,
+					headers: res.headers,
+					text: Buffer.concat(chunks).toString('utf8'),
+				}),
+			);
+			res.on('error', reject);
+		});
+		req.on('error', reject);
+		req.end(body);
+	});
+}
+
+/** The hostile switches, the 404 of an unknown route, TLS and the key trap. */
+async function checkHostile() {
+	const sb = await startSandbox({ rateLimit: { limit: 2, windowMs: 60000 } });
+	const KEY = `Bearer ${DEFAULT_SANDBOX_KEY}`;
+	const call = async (path, body, init = {}) => {
+		const res = await fetch(`${sb.url}${path}`, {
+			method: body === undefined ? 'GET' : 'POST',
+			headers: HEADERS,
+			body: body === undefined ? undefined : JSON.stringify(body),
+			redirect: 'manual',
+			...init,
+		});
+		const text = await res.text();
+		return { status: res.status, headers: res.headers, text };
+	};
+	const json = (r) => JSON.parse(r.text);
+	const profile = {
+		professional_network_profile_urls: [profileUrl('jane-doe')],
+		fields: ['basic_profile.name'],
+	};
+	/** The log so far holds the contract once the hostile exchanges are left out. */
+	const contractHolds = () => assert.deepEqual(contractViolations(sb.requests), []);
+	try {
+		// options: null by default, validated, copied, kept by reset()
+		assert.equal(sb.options.hostile, null);
+		for (const nonsense of [
+			'yes',
+			[],
+			{ dripMS: 5 },
+			{ redirectTo: 'not a url' },
+			{ redirectStatus: 200 },
+			{ echoHeaders: { status: 403, format: 'xml' } },
+			{ echoHeaders: 403 },
+			{ echoKeyInListing: 'true' },
+			{ rateLimitReset: 86400 },
+			{ retryAfter: 'a\nb' },
+			{ dripMs: -1 },
+			{ entryFaults: ['nullEntry', 'explode'] },
+		]) {
+			assert.throws(() => sb.configure({ hostile: nonsense }), TypeError, JSON.stringify(nonsense));
+		}
+		const given = { entryFaults: ['nullEntry'] };
+		sb.configure({ hostile: given });
+		given.entryFaults.push('nullMatch');
+		assert.deepEqual(sb.options.hostile, { entryFaults: ['nullEntry'] });
+		sb.reset();
+		assert.deepEqual(sb.options.hostile, { entryFaults: ['nullEntry'] });
+		sb.configure({ hostile: null });
+
+		// an unknown route names itself; the control endpoints keep theirs
+		let r = await call('/v1/person/enrich', profile);
+		assert.equal(r.status, 404);
+		assert.deepEqual(json(r), {
+			error: { type: 'not_found', message: 'No route for POST /v1/person/enrich', metadata: [] },
+		});
+		r = await call('/person/enrich?x=1'); // a GET is another route
+		assert.equal(json(r).error.message, 'No route for GET /person/enrich');
+		assert.equal(json(await call('/__sandbox/nothing')).error.message, 'Not found');
+		assert.equal(sb.requests.length, 0);
+
+		// redirectTo: 307 by default, path and query as received, empty body, nothing billed
+		sb.configure({ hostile: { redirectTo: 'https://attacker.example/' } });
+		r = await call('/person/enrich?trk=1&a=%20b', profile);
+		assert.equal(r.status, 307);
+		assert.equal(r.headers.get('location'), 'https://attacker.example/person/enrich?trk=1&a=%20b');
+		assert.equal(r.text, '');
+		assert.equal(r.headers.get('content-type'), null);
+		r = await call('/account/endpoints?path=/person/enrich', undefined, {
+			headers: { ...HEADERS, authorization: 'Bearer wrong' }, // before the auth check
+		});
+		assert.equal(r.status, 307);
+		assert.equal(
+			r.headers.get('location'),
+			'https://attacker.example/account/endpoints?path=/person/enrich',
+		);
+		sb.configure({ hostile: { redirectTo: 'http://127.0.0.1:9/v1', redirectStatus: 308 } });
+		r = await call('/account/credits');
+		assert.equal(r.status, 308);
+		assert.equal(r.headers.get('location'), 'http://127.0.0.1:9/v1/account/credits');
+		assert.equal(sb.creditsUsed, 0);
+		assert.ok(sb.requests.every((e) => e.scripted && e.status >= 300 && e.status < 400));
+		contractHolds();
+		sb.configure({ hostile: null });
+		r = await call('/person/enrich', profile);
+		assert.equal(r.headers.get('x-ratelimit-remaining'), '1'); // the redirects took no slot
+
+		// echoHeaders: the key comes back, in each format
+		sb.reset();
+		sb.configure({ hostile: { echoHeaders: { status: 403 } } });
+		r = await call('/person/enrich', profile);
+		assert.equal(r.status, 403);
+		assert.deepEqual(Object.keys(json(r)), ['error']);
+		assert.deepEqual(Object.keys(json(r).error), ['type', 'message']);
+		assert.equal(json(r).error.type, 'gateway_error');
+		assert.match(json(r).error.message, /^Request rejected by gateway; headers received: /);
+		assert.ok(json(r).error.message.includes(`authorization: ${KEY}`));
+		assert.ok(json(r).error.message.includes('x-api-version: 2025-11-01'));
+		assert.equal(r.headers.get('x-ratelimit-limit'), null);
+		sb.configure({ hostile: { echoHeaders: { status: 502, format: 'text' } } });
+		r = await call('/person/professional_network/enrich/live', profile, {
+			headers: { ...HEADERS, authorization: 'Bearer wrong' }, // before the auth check
+		});
+		assert.equal(r.status, 502);
+		assert.match(r.headers.get('content-type'), /^text\/plain/);
+		assert.ok(r.text.startsWith('Request rejected by gateway; headers received: '));
+		assert.ok(r.text.includes('authorization: Bearer wrong'));
+		sb.configure({ hostile: { echoHeaders: { status: 400, format: 'html' } } });
+		r = await call('/person/enrich', profile);
+		assert.equal(r.status, 400);
+		assert.match(r.headers.get('content-type'), /^text\/html/);
+		assert.ok(
+			r.text.startsWith(
+				'<html><head><title>Request Rejected</title></head><body><h1>Request Rejected</h1><pre>',
+			),
+		);
+		assert.ok(
+			r.text.includes(`\nauthorization: ${KEY}\n`) ||
+				r.text.includes(`<pre>authorization: ${KEY}\n`),
+		);
+		assert.ok(r.text.endsWith('</body></html>'));
+		assert.ok(r.text.length > 1000, `the html echo is only ${r.text.length} characters`);
+		assert.equal(sb.creditsUsed, 0);
+		contractHolds();
+
+		// echoKeyInListing: every status is the authorization header
+		sb.reset();
+		sb.configure({ hostile: { echoKeyInListing: true } });
+		r = await call('/account/endpoints?category=Person');
+		assert.equal(r.status, 200);
+		assert.ok(json(r).endpoints.length > 1);
+		assert.ok(json(r).endpoints.every((e) => e.status === KEY));
+		assert.equal(sb.requests[0].scripted, true);
+		contractHolds();
+
+		// rateLimitReset on 200s and 429s, retryAfter on 429s only, raw
+		sb.reset();
+		sb.configure({ hostile: { rateLimitReset: '1e12', retryAfter: 'soon' } });
+		r = await call('/person/enrich', profile);
+		assert.equal(r.status, 200);
+		assert.equal(r.headers.get('x-ratelimit-reset'), '1e12');
+		assert.equal(r.headers.get('retry-after'), null);
+		assert.equal((await call('/person/enrich', profile)).status, 200);
+		r = await call('/person/enrich', profile);
+		assert.equal(r.status, 429);
+		assert.equal(r.headers.get('x-ratelimit-reset'), '1e12');
+		assert.equal(r.headers.get('retry-after'), 'soon');
+		sb.configure({ hostile: { rateLimitReset: '-5' } });
+		r = await call('/person/enrich', profile);
+		assert.equal(r.headers.get('x-ratelimit-reset'), '-5');
+		assert.equal(r.headers.get('retry-after'), null);
+		contractHolds();
+
+		// dripMs: the whole body, one byte at a time
+		sb.reset();
+		sb.configure({ rateLimit: null, hostile: { dripMs: 2 } });
+		let started = Date.now();
+		r = await call('/person/enrich', profile);
+		const took = Date.now() - started;
+		assert.equal(r.status, 200);
+		assert.equal(Number(r.headers.get('content-length')), Buffer.byteLength(r.text));
+		assert.equal(json(r)[0].matches[0].person_data.basic_profile.name, 'Jane Doe');
+		assert.ok(took >= r.text.length, `a ${r.text.length}-byte body dripped in ${took} ms`);
+		contractHolds();
+		// close() does not wait for a drip
+		sb.configure({ hostile: { dripMs: 1000 } });
+		const logged = sb.requests.length;
+		const dripping = call('/person/enrich', profile).catch(() => 'gone');
+		while (sb.requests.length === logged) await new Promise((resolve) => setTimeout(resolve, 5));
+
+		// entry faults, each alone, then combined; billed as usual
+		const faulted = async (faults, body = profile) => {
+			sb.configure({ hostile: { entryFaults: faults } });
+			const res = await call('/person/enrich', body);
+			assert.equal(res.status, 200);
+			return { res, entries: json(res) };
+		};
+		sb.configure({ hostile: null }); // the drip above hangs on until close()
+		const two = {
+			professional_network_profile_urls: [profileUrl('jane-doe'), profileUrl('john-roe')],
+			fields: ['basic_profile.name'],
+		};
+		// match_status comes and goes from one 200 to the next
+		const unmarked = (entry) => {
+			const { match_status: _status, ...rest } = entry;
+			return rest;
+		};
+		const plain = json(await call('/person/enrich', two)).map(unmarked);
+		let { res, entries } = await faulted(['nullEntry'], two);
+		assert.equal(entries.length, 2);
+		assert.equal(entries[0], null);
+		assert.deepEqual(unmarked(entries[1]), plain[1]);
+		assert.equal(res.headers.get('x-credits-used'), '2');
+		({ entries } = await faulted(['matchesNotList'], two));
+		assert.equal(entries[0].matches, 'none');
+		assert.deepEqual(unmarked(entries[1]), plain[1]);
+		({ entries } = await faulted(['nullMatch'], two));
+		assert.equal(entries[0].matches.length, 2);
+		assert.equal(entries[0].matches[1], null);
+		({ res, entries } = await faulted(['foreignEntry'], two));
+		assert.equal(entries.length, 3);
+		assert.equal(entries[2].matched_on, 'https://www.linkedin.com/in/foreign-person-1');
+		assert.equal(entries[2].match_type, 'professional_network_profile_url');
+		assert.equal(entries[2].matches.length, 1);
+		assert.deepEqual(entries[2].matches[0].person_data.basic_profile, { name: 'Foreign Person' });
+		assert.equal(res.headers.get('x-credits-used'), '2'); // the foreign entry is not billed
+		const byEmail = {
+			business_emails: ['foreign.person@retool.com'],
+			fields: ['basic_profile.name'],
+		};
+		({ entries } = await faulted(['foreignEntry', 'nullEntry'], byEmail));
+		assert.equal(entries[0], null);
+		assert.equal(entries[1].matched_on, 'foreign.person2@retool.com'); // the request carried the first
+		assert.equal(entries[1].match_type, 'business_email');
+		assert.equal(entries[1].matches.length, 1);
+		r = await call('/person/professional_network/enrich/live', profile);
+		assert.equal(json(r)[0], null); // the live endpoint too
+		r = await call('/person/enrich', { business_emails: ['a@agency.gov'] });
+		assert.equal(r.status, 400); // only 200s are mangled
+		assert.equal(sb.requests[sb.requests.length - 1].scripted, false);
+		contractHolds();
+
+		const closing = Date.now();
+		await sb.close();
+		assert.equal(await dripping, 'gone');
+		assert.ok(Date.now() - closing < 1000, 'close() waited for a drip');
+	} finally {
+		await sb.close();
+	}
+
+	// TLS, and a key trap that records the key sent to it (over TLS too)
+	const tls = await selfSignedCert();
+	const secure = await startSandbox({ tls });
+	const trap = await startKeyTrap();
+	const secureTrap = await startKeyTrap({ tls });
+	try {
+		assert.match(secure.url, /^https:\/\/127\.0\.0\.1:\d+$/);
+		let r = await insecureRequest(`${secure.url}/account/credits`, { headers: HEADERS });
+		assert.equal(r.status, 200);
+		assert.deepEqual(JSON.parse(r.text), { account: { credits: 1000000 } });
+		await assert.rejects(fetch(`${secure.url}/account/credits`, { headers: HEADERS })); // self-signed
+
+		r = await insecureRequest(`${secureTrap.url}/person/enrich?trk=1`, {
+			method: 'POST',
+			headers: HEADERS,
+			body: JSON.stringify({ business_emails: ['a@acme.io', 'b@acme.io'] }),
+		});
+		assert.deepEqual(
+			JSON.parse(r.text),
+			['a@acme.io', 'b@acme.io'].map((id) => ({
+				matched_on: id,
+				match_type: 'business_email',
+				matches: [{ confidence_score: 1, person_data: { basic_profile: { name: 'Impostor' } } }],
+			})),
+		);
+		assert.deepEqual(
+			secureTrap.received.map((q) => [q.method, q.path, q.authorization]),
+			[['POST', '/person/enrich', `Bearer ${DEFAULT_SANDBOX_KEY}`]],
+		);
+
+		// a redirect followed into the trap carries the key there
+		secure.configure({ hostile: { redirectTo: trap.url } });
+		r = await insecureRequest(`${secure.url}/account/endpoints?path=/person/enrich`, {
+			headers: HEADERS,
+		});
+		assert.equal(r.status, 307);
+		const followed = await fetch(r.headers.location, { headers: HEADERS });
+		assert.deepEqual(await readJson(followed), {
+			api_version: '2025-11-01',
+			token_limit_rpm: 1000,
+			endpoints: [],
+		});
+		assert.deepEqual(await readJson(await fetch(`${trap.url}/account/credits`)), {
+			account: { credits: 999999 },
+		});
+		assert.deepEqual(await readJson(await fetch(`${trap.url}/anything`, { method: 'DELETE' })), {});
+		assert.deepEqual(
+			trap.received.map((q) => [q.method, q.path, q.authorization]),
+			[
+				['GET', '/account/endpoints', `Bearer ${DEFAULT_SANDBOX_KEY}`],
+				['GET', '/account/credits', undefined],
+				['DELETE', '/anything', undefined],
+			],
+		);
+		assert.equal(trap.received[0].headers['x-api-version'], '2025-11-01');
+	} finally {
+		await secure.close();
+		await trap.close();
+		await secureTrap.close();
 	}
 }
 

@@ -108,7 +108,10 @@ describe('readEndpointAccess', () => {
 			[listing({ status: 'x'.repeat(500) }), `its answer gave ${ENRICH} the unknown status "${'x'.repeat(40)}"`],
 			[listing({ status: undefined }), `its answer gave ${ENRICH} no status`],
 		] as const;
-		for (const [given, why] of cases) expect(readEndpointAccess(given, ENRICH)).toEqual({ unreadable: why });
+		for (const [given, why] of cases) {
+			const statusCode = given.statusCode === 200 ? {} : { statusCode: given.statusCode };
+			expect(readEndpointAccess(given, ENRICH)).toEqual({ unreadable: why, ...statusCode });
+		}
 	});
 });
 

@@ -1,4 +1,11 @@
-import { classifyAnswer, identifiersNamedIn, withJitter } from '../../nodes/CrustdataPersonEnrich/answerPolicy';
+import {
+	classifyAnswer,
+	errorMessage,
+	identifiersNamedIn,
+	rateLimitWaitMs,
+	serverWaitMs,
+	withJitter,
+} from '../../nodes/CrustdataPersonEnrich/answerPolicy';
 import { answer, entriesFor, error, URL_TYPE } from './transportFixtures';
 
 describe('classifyAnswer', () => {
@@ -110,5 +117,99 @@ describe('withJitter', () => {
 		expect(Math.min(...waits)).toBeGreaterThanOrEqual(1000);
 		expect(Math.max(...waits)).toBeLessThanOrEqual(1200);
 		expect(new Set(waits).size).toBeGreaterThan(1);
+	});
+});
+
+describe('waits a server asks for (security review)', () => {
+	it.each([
+		['86400', 60_000],
+		['1e12', 60_000],
+		['12', 12_000],
+	])('takes x-ratelimit-reset %p as at most the 60 s window', (reset, waitMs) => {
+		expect(rateLimitWaitMs({ 'x-ratelimit-reset': reset })).toBe(waitMs);
+		expect(serverWaitMs({ 'x-ratelimit-reset': reset }, 'x-ratelimit-reset')).toBe(waitMs);
+	});
+
+	it('takes Retry-After 1e12 as the 60 s window too', () => {
+		expect(rateLimitWaitMs({ 'retry-after': '1e12', 'x-ratelimit-reset': '3' })).toBe(60_000);
+	});
+
+	it.each(['-5', 'soon', '', 'NaN', 'Infinity'])('counts %p as absent: the default backoff', (value) => {
+		expect(rateLimitWaitMs({ 'retry-after': value, 'x-ratelimit-reset': value })).toBe(5_000);
+	});
+
+	it('falls back from an absurd Retry-After to a sane reset', () => {
+		expect(rateLimitWaitMs({ 'retry-after': '-1', 'x-ratelimit-reset': '7' })).toBe(7_000);
+	});
+});
+
+describe('classifyAnswer and hostile answers (security review)', () => {
+	const urls = ['https://www.linkedin.com/in/ada', 'https://www.linkedin.com/in/grace'];
+
+	it.each([301, 302, 307, 308])('stops the run at a %p, naming the target origin and never its user name or password', (status) => {
+		const classified = classifyAnswer(answer(status, '', { location: 'http://user:pass@evil.example:8443/steal?x=1' }), urls, URL_TYPE);
+		expect(classified).toMatchObject({ kind: 'stop', failure: { endsRun: true, httpCode: String(status) } });
+		const { message, description } = (classified as { failure: { message: string; description: string } }).failure;
+		expect(message).toBe("Crustdata's address redirected the request to http://evil.example:8443");
+		expect(`${message} ${description}`).not.toMatch(/user|pass|steal/);
+		expect(description).toContain('Base URL');
+	});
+
+	it('names a redirect to a path on the same address, and one without a location', () => {
+		expect(classifyAnswer(answer(302, '', { location: '/v2/person/enrich' }), urls, URL_TYPE)).toMatchObject({
+			failure: { message: "Crustdata's address redirected the request to /v2/person/enrich on the same address" },
+		});
+		expect(classifyAnswer(answer(303, ''), urls, URL_TYPE)).toMatchObject({
+			failure: { message: "Crustdata's address answered 303, a redirect" },
+		});
+	});
+
+	it('keeps only readable entries: a record with a string matched_on and a list of record matches', () => {
+		const good = { matched_on: urls[0], matches: [{ confidence_score: 1, person_data: { basic_profile: { name: 'Ada' } } }] };
+		const body = [
+			null,
+			good,
+			{ matched_on: urls[1], matches: 'none' },
+			{ matched_on: urls[1], matches: [null] },
+			{ matched_on: urls[1], matches: [{ person_data: 'x' }] },
+			{ matched_on: 7, matches: [] },
+			'entry',
+		];
+		expect(classifyAnswer(answer(200, body), urls, URL_TYPE)).toEqual({ kind: 'answered', entries: [good] });
+	});
+
+	it("leaves out entries for identifiers the request did not carry, and keeps its own however they are written", () => {
+		const own = { matched_on: 'linkedin.com/in/Ada/', matches: [] };
+		const foreign = { matched_on: 'https://www.linkedin.com/in/mallory', matches: [{ confidence_score: 1, person_data: {} }] };
+		expect(classifyAnswer(answer(200, [own, foreign]), urls, URL_TYPE)).toEqual({ kind: 'answered', entries: [own] });
+		const emails = ['ada@acme.com'];
+		const ownEmail = { matched_on: ' ADA@acme.com', matches: [] };
+		expect(classifyAnswer(answer(200, [ownEmail, { matched_on: 'eve@acme.com', matches: [] }]), emails, 'business_email')).toEqual({
+			kind: 'answered',
+			entries: [ownEmail],
+		});
+	});
+
+	it('reads a 404 as "no data" only when it is Crustdata answering', () => {
+		const noData = classifyAnswer(answer(404, error('not_found', 'No data found for the given identifiers')), urls, URL_TYPE);
+		expect(noData).toMatchObject({ kind: 'answered', entries: urls.map((matched_on) => ({ matched_on, matches: [] })) });
+		const missing = { kind: 'stop', failure: { message: 'Crustdata answered 404 for /v1/person/enrich: check Base URL', endsRun: true } };
+		const context = { path: '/v1/person/enrich' };
+		expect(classifyAnswer(answer(404, error('not_found', 'No route for POST /v1/person/enrich')), urls, URL_TYPE, context)).toMatchObject(missing);
+		expect(classifyAnswer(answer(404, '<html>Not Found</html>'), urls, URL_TYPE, context)).toMatchObject(missing);
+		const listing404 = { ...context, listingAnswered404: true };
+		expect(classifyAnswer(answer(404, error('not_found', 'No data found')), urls, URL_TYPE, listing404)).toMatchObject(missing);
+	});
+
+	it("quotes an HTML error page's title, or the status text, never the page", () => {
+		const page = `<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body>${'<p>filler</p>'.repeat(100)}</body></html>`;
+		expect(errorMessage(page)).toBe('502 Bad Gateway');
+		expect(classifyAnswer(answer(502, page), urls, URL_TYPE)).toEqual({ kind: 'transient', reason: 'Crustdata answered 502 (502 Bad Gateway)' });
+		const untitled = { ...answer(503, '<html><body>down</body></html>'), statusText: 'Service Unavailable' };
+		expect(classifyAnswer(untitled, urls, URL_TYPE)).toEqual({ kind: 'transient', reason: 'Crustdata answered 503 (Service Unavailable)' });
+	});
+
+	it('quotes at most 200 characters of a plain-text error body', () => {
+		expect(errorMessage('x'.repeat(10_000))).toHaveLength(200);
 	});
 });

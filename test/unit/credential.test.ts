@@ -1,4 +1,4 @@
-import { insecureUrlReason } from '../../credentials/baseUrl';
+import { baseUrlRefusal, insecureUrlReason } from '../../credentials/baseUrl';
 import { CrustdataEnrichApi } from '../../credentials/CrustdataEnrichApi.credentials';
 
 const credential = new CrustdataEnrichApi();
@@ -53,5 +53,48 @@ describe('insecureUrlReason', () => {
 		expect(insecureUrlReason('http://127.0.0.1.evil.io')).toContain('does not use https://');
 		expect(insecureUrlReason('http://localhost.evil.io')).toContain('does not use https://');
 		expect(insecureUrlReason('not a url')).toBe('"not a url" is not a valid URL');
+	});
+});
+
+describe('what the credential adds to every request that carries the key (security review)', () => {
+	it('never lets a request follow a redirect, nor send the key on to another origin', async () => {
+		const options = await credential.authenticate(credentials, { url: 'https://api.crustdata.com/person/enrich' });
+		expect(options).toMatchObject({ disableFollowRedirect: true, sendCredentialsOnCrossOriginRedirect: false });
+	});
+
+	it("turns the request's timeout into a deadline for the whole answer", async () => {
+		const options = await credential.authenticate(credentials, { url: 'https://api.crustdata.com/person/enrich', timeout: 30 });
+		const signal = options.abortSignal as AbortSignal;
+		expect(signal.aborted).toBe(false);
+		await new Promise((resolve) => signal.addEventListener('abort', resolve));
+		expect(signal.aborted).toBe(true);
+	});
+
+	it("keeps the execution's cancel signal, which n8n puts in place of any other", async () => {
+		const execution = new AbortController();
+		const options = await credential.authenticate(credentials, {
+			url: 'https://api.crustdata.com/person/enrich',
+			timeout: 60_000,
+			abortSignal: execution.signal,
+		});
+		execution.abort();
+		expect((options.abortSignal as AbortSignal).aborted).toBe(true);
+		const untimed = await credential.authenticate(credentials, { url: 'https://api.crustdata.com/account/credits', abortSignal: execution.signal });
+		expect(untimed.abortSignal).toBe(execution.signal);
+	});
+
+	it.each([
+		['https://api.crustdata.com?x=1', 'a query string'],
+		['https://api.crustdata.com/#top', 'a fragment'],
+		['https://user:pass@api.crustdata.com', 'a user name or password'],
+	])('refuses a Base URL with %p, as it contains %s', async (baseURL, what) => {
+		await expect(credential.authenticate(credentials, { url: '/account/credits', baseURL })).rejects.toThrow(
+			`The credential's Base URL can't be used: it contains ${what}`,
+		);
+		expect(baseUrlRefusal(baseURL)?.description).toContain('e.g. https://api.crustdata.com');
+	});
+
+	it('accepts a Base URL with a path, which a proxy in front of Crustdata may need', () => {
+		expect(baseUrlRefusal('https://proxy.example.com/crustdata')).toBeUndefined();
 	});
 });

@@ -41,6 +41,13 @@ describe('dryRunReport', () => {
 		]);
 	});
 
+	it('shows at most about 100 characters of each rejected identifier, so a huge input makes no huge item', () => {
+		const raw = ['x'.repeat(100_000), { note: 'y'.repeat(100_000) }];
+		const report = dryRunReport(planRequests(raw, 'profileUrl', 25), raw, facts(settingsWith({})));
+		expect(report.rejected.map(({ identifier }) => identifier)).toEqual([`${'x'.repeat(100)}…`, `{"note":"${'y'.repeat(91)}…`]);
+		expect(JSON.stringify(report).length).toBeLessThan(1_000);
+	});
+
 	it('adds a contact request for every batch of people found where contact data comes from its own endpoint', () => {
 		const settings = settingsWith({ fields: ['basic_profile'], contact });
 		const plan = planRequests(slugs(60), 'profileUrl', 25);

@@ -80,3 +80,15 @@ describe('employerCheckOnAccount', () => {
 		});
 	});
 });
+
+describe('emailDomainMatchesEmployer across Unicode and punycode (security review)', () => {
+	const workingAt = (domain: string): IDataObject => ({
+		experience: { employment_details: { current: [{ name: 'Bücher', company_website_domain: domain }], past: [] } },
+	});
+
+	it('matches an email at the punycode domain to an employer written in Unicode, and the other way round', () => {
+		expect(emailDomainMatchesEmployer('jurgen@xn--bcher-kva.de', workingAt('bücher.de'))).toBe(true);
+		expect(emailDomainMatchesEmployer('jurgen@bücher.de', workingAt('https://www.xn--bcher-kva.de/'))).toBe(true);
+		expect(emailDomainMatchesEmployer('jurgen@buecher.de', workingAt('bücher.de'))).toBe(false);
+	});
+});

@@ -189,3 +189,21 @@ describe('requests in flight', () => {
 		expect(pacer.inFlightCeiling).toBe(1);
 	});
 });
+
+describe('absurd reset headers (security review)', () => {
+	it.each(['86400', '1e12'])('waits at most the 60 s window when the server says its window resets in %p s', async (reset) => {
+		const clock = virtualClock();
+		const pacer = pacerWithoutInFlightLimit(100, clock);
+		pacer.settle(await pacer.waitForSlot(), { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset });
+		await pacer.waitForSlot();
+		expect(clock.now()).toBe(60_000);
+	});
+
+	it('takes a negative reset as none: the next request goes at once', async () => {
+		const clock = virtualClock();
+		const pacer = pacerWithoutInFlightLimit(100, clock);
+		pacer.settle(await pacer.waitForSlot(), { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '-5' });
+		await pacer.waitForSlot();
+		expect(clock.now()).toBe(0);
+	});
+});

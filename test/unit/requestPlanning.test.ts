@@ -4,6 +4,7 @@ import {
 	normaliseProfileUrl,
 	planRequests,
 	profileRequestFields,
+	UnreadableIdentifier,
 } from '../../nodes/CrustdataPersonEnrich/requestPlanning';
 import type { EnrichSettings } from '../../nodes/CrustdataPersonEnrich/types';
 import { settingsWith } from './settingsFixture';
@@ -150,5 +151,44 @@ describe('buildRequestBody', () => {
 	it('sends preview only when asked', () => {
 		expect(buildRequestBody(urls, settingsWith({ preview: true }))).toHaveProperty('preview', true);
 		expect(buildRequestBody(urls, settingsWith({}))).not.toHaveProperty('preview');
+	});
+});
+
+describe('identifiers from hostile or messy input (security review)', () => {
+	it('strips invisible characters copied with a URL or an email, so they make no other lookup', () => {
+		expect(normaliseProfileUrl('\u200Bhttps://www.linkedin.com/in/ada\u200D-love\u00ADlace\uFEFF')).toEqual({
+			identifier: 'https://www.linkedin.com/in/ada-lovelace',
+		});
+		expect(normaliseBusinessEmail('\u2060ada@acme.com\u200E')).toEqual({ identifier: 'ada@acme.com' });
+		expect(normaliseProfileUrl('\u200B\u200C')).toMatchObject({ failure: { message: 'The profile URL is empty' } });
+	});
+
+	it('refuses a slug with a malformed % escape instead of sending it as it is', () => {
+		expect(normaliseProfileUrl('https://www.linkedin.com/in/ada%E0%A4%A')).toMatchObject({
+			failure: { message: '"https://www.linkedin.com/in/ada%E0%A4%A" is not a LinkedIn profile URL: it has a malformed % escape' },
+		});
+	});
+
+	it('looks a Unicode email domain and its punycode up once', () => {
+		expect(normaliseBusinessEmail('Jürgen@Bücher.de')).toEqual({ identifier: 'jürgen@xn--bcher-kva.de' });
+		expect(normaliseBusinessEmail('jürgen@xn--bcher-kva.de')).toEqual({ identifier: 'jürgen@xn--bcher-kva.de' });
+		expect(normaliseBusinessEmail('ada@acme.com:80')).toMatchObject({ failure: { message: '"ada@acme.com:80" is not an email address' } });
+	});
+
+	it('quotes at most about 100 characters of a rejected identifier', () => {
+		const huge = `https://example.com/${'x'.repeat(100_000)}`;
+		const failure = 'failure' in normaliseProfileUrl(huge) ? (normaliseProfileUrl(huge) as { failure: { message: string } }).failure : undefined;
+		expect(failure?.message).toBe(`"${huge.slice(0, 100)}…" is not a LinkedIn profile URL`);
+		expect((normaliseBusinessEmail('y'.repeat(100_000)) as { failure: { message: string } }).failure.message.length).toBeLessThan(130);
+	});
+
+	it("fails an input whose expression could not be read with the expression's own error, and plans the others", () => {
+		const failure = { source: 'input' as const, message: "Can't get data for expression", description: 'Check the Sheet node' };
+		const plan = planRequests([new UnreadableIdentifier(failure), 'linkedin.com/in/ada'], 'profileUrl', 25);
+		expect(plan.inputs).toEqual([
+			{ itemIndex: 0, failure },
+			{ itemIndex: 1, identifier: 'https://www.linkedin.com/in/ada' },
+		]);
+		expect(plan.batches).toEqual([['https://www.linkedin.com/in/ada']]);
 	});
 });

@@ -191,6 +191,37 @@ describe('runJobs', () => {
 	});
 });
 
+describe('runJobs and absurd rate-limit headers (security review)', () => {
+	it.each([
+		['x-ratelimit-reset', '86400'],
+		['x-ratelimit-reset', '1e12'],
+		['retry-after', '1e12'],
+	])('waits a 429 with %s: %s out in at most the 60 s window, plus jitter, and gets the answer', async (header, value) => {
+		const clock = virtualClock();
+		let calls = 0;
+		const send = async (identifiers: string[]) => (calls++ === 0 ? answer(429, error('rate_limit_exceeded', 'Slow down'), { [header]: value }) : answer(200, entriesFor(identifiers)));
+		const result = await runJobs([['a']], pacing(), URL_TYPE, send, clock);
+		expect(result.entries).toHaveLength(1);
+		expect(Math.max(...clock.sleeps)).toBeGreaterThanOrEqual(60_000);
+		expect(Math.max(...clock.sleeps)).toBeLessThanOrEqual(61_000);
+	});
+
+	it('waits the default backoff for a negative reset', async () => {
+		const clock = virtualClock();
+		let calls = 0;
+		const send = async (identifiers: string[]) => (calls++ === 0 ? answer(429, '', { 'x-ratelimit-reset': '-5' }) : answer(200, entriesFor(identifiers)));
+		await runJobs([['a']], pacing(), URL_TYPE, send, clock);
+		expect(Math.max(...clock.sleeps)).toBeGreaterThanOrEqual(5_000);
+		expect(Math.max(...clock.sleeps)).toBeLessThanOrEqual(6_000);
+	});
+
+	it('answers a tool call past its wait deadline with the clamped wait, not a day', async () => {
+		const send = async () => answer(429, '', { 'x-ratelimit-reset': '86400' });
+		const result = await runJobs([['a']], pacing({ waitDeadline: 20_000 }), URL_TYPE, send, virtualClock());
+		expect(result.failures.get('a')?.message).toMatch(/^Rate limited by Crustdata, retry in 6[01] s$/);
+	});
+});
+
 describe('runJobs with a wait deadline (a tool call)', () => {
 	const tooMany = (resetSeconds: number) => () =>
 		answer(429, error('rate_limited', 'Too many requests'), { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(resetSeconds) });

@@ -1,6 +1,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { readSettings, requestedFields, splitContactFields } from '../../nodes/CrustdataPersonEnrich/settings';
+import { UnreadableIdentifier } from '../../nodes/CrustdataPersonEnrich/requestPlanning';
+import { readIdentifiers, readSettings, requestedFields, splitContactFields } from '../../nodes/CrustdataPersonEnrich/settings';
 import { settingsWith } from './settingsFixture';
 
 /** Just enough of n8n's context for reading parameters. */
@@ -156,5 +157,30 @@ describe('readSettings with Contact', () => {
 	it('asks for no contact data without Contact, whatever Contact Fields holds', () => {
 		const settings = readSettings(contextWith({ operation: 'enrich', fields: ['basic_profile'], contactFields: ['phone_numbers'] }));
 		expect(settings.contact).toBeUndefined();
+	});
+});
+
+describe('readIdentifiers (security review)', () => {
+	const expressionError = Object.assign(new Error("Can't get data for expression"), { description: "Execute node 'Sheet' for preview" });
+	const context = {
+		getNode: () => ({ name: 'Crustdata Person Enrich' }),
+		getInputData: () => [{ json: {} }, { json: {} }, { json: {} }],
+		getNodeParameter: (_name: string, itemIndex: number) => {
+			if (itemIndex === 1) throw expressionError;
+			return `linkedin.com/in/p${itemIndex}`;
+		},
+	} as unknown as IExecuteFunctions;
+
+	it("under Continue, fails only the input whose expression throws, with the expression's own message", () => {
+		const read = readIdentifiers(context, settingsWith({}), true);
+		expect(read[0]).toBe('linkedin.com/in/p0');
+		expect(read[2]).toBe('linkedin.com/in/p2');
+		expect(read[1]).toEqual(
+			new UnreadableIdentifier({ source: 'input', message: "Can't get data for expression", description: "Execute node 'Sheet' for preview" }),
+		);
+	});
+
+	it('under Stop, throws the expression error as n8n would', () => {
+		expect(() => readIdentifiers(context, settingsWith({}), false)).toThrow("Can't get data for expression");
 	});
 });

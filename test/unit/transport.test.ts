@@ -2,10 +2,11 @@ import type { IDataObject } from 'n8n-workflow';
 import { ManualExecutionCancelledError, sleep } from 'n8n-workflow';
 
 import { BatchFeed, sendPass } from '../../nodes/CrustdataPersonEnrich/sendLoop';
-import { openCrustdataClient } from '../../nodes/CrustdataPersonEnrich/transport';
+import { connectionProblem } from '../../nodes/CrustdataPersonEnrich/answerPolicy';
+import { openCrustdataClient, redactAnswer } from '../../nodes/CrustdataPersonEnrich/transport';
 import type { EnrichSettings } from '../../nodes/CrustdataPersonEnrich/types';
 import { settingsWith } from './settingsFixture';
-import { entriesFor, URL_TYPE } from './transportFixtures';
+import { answer, entriesFor, URL_TYPE } from './transportFixtures';
 
 type Context = Parameters<typeof openCrustdataClient>[0];
 
@@ -84,6 +85,107 @@ describe('abortableClock', () => {
 		});
 		await clock?.abortableClock(controller.signal).sleep(25);
 		expect(newerSleep).toHaveBeenCalledWith(25, controller.signal);
+		jest.dontMock('n8n-workflow');
+	});
+});
+
+describe('what an answer may carry into the node (security review)', () => {
+	const key = ['test', 'value', '0123456789'].join('-');
+
+	it('takes the key out of an error body that echoes the request, and any bearer token with it', () => {
+		const echoed = answer(403, { error: { message: `Blocked; headers received: authorization: Bearer ${key}, x-gateway: Bearer gw_abcdef` } });
+		const redacted = redactAnswer(echoed, key);
+		expect(JSON.stringify(redacted)).not.toContain(key);
+		expect(JSON.stringify(redacted)).not.toContain('gw_abcdef');
+		expect(redacted.body).toEqual({ error: { message: 'Blocked; headers received: authorization: Bearer [redacted], x-gateway: Bearer [redacted]' } });
+	});
+
+	it('takes the key out of headers, status text and profile data, and leaves a headline that says "Bearer" as it is', () => {
+		const profiles = [{ matched_on: 'x', matches: [{ person_data: { basic_profile: { headline: `Flag Bearer at Acme ${key}` } } }] }];
+		const redacted = redactAnswer({ ...answer(200, profiles, { 'x-echo': key }), statusText: `OK ${key}` }, key);
+		expect(redacted.body).toEqual([{ matched_on: 'x', matches: [{ person_data: { basic_profile: { headline: 'Flag Bearer at Acme [redacted]' } } }] }]);
+		expect(redacted.headers).toEqual({ 'x-echo': '[redacted]' });
+		expect(redacted.statusText).toBe('OK [redacted]');
+	});
+
+	it('hands back an answer without the key untouched', () => {
+		const clean = answer(200, [{ matched_on: 'x', matches: [] }]);
+		expect(redactAnswer(clean, key)).toBe(clean);
+	});
+
+	it('redacts every answer the client hands on', async () => {
+		const context = {
+			getCredentials: async () => ({ baseUrl: 'https://api.example.test', apiKey: key, apiVersion: 'v' }),
+			getExecutionCancelSignal: () => undefined,
+			getNode: () => ({ name: 'Crustdata Person Enrich' }),
+			helpers: {
+				httpRequestWithAuthentication: async () => ({
+					statusCode: 500,
+					statusMessage: 'Internal Server Error',
+					headers: {},
+					body: `upstream said: Bearer ${key}`,
+				}),
+			},
+		} as unknown as Context;
+		const client = await openCrustdataClient(context, 5_000);
+		const got = await client.post('/person/enrich', {});
+		expect(got).toEqual({ statusCode: 500, statusText: 'Internal Server Error', headers: {}, body: 'upstream said: Bearer [redacted]' });
+	});
+});
+
+describe('a deadline for the whole answer (security review)', () => {
+	const failingAfter = (ms: number, signal?: AbortSignal) =>
+		({
+			getCredentials: async () => ({ baseUrl: 'https://api.example.test', apiKey: 'k', apiVersion: 'v' }),
+			getExecutionCancelSignal: () => signal,
+			getNode: () => ({ name: 'Crustdata Person Enrich' }),
+			helpers: {
+				httpRequestWithAuthentication: async () => {
+					await sleep(ms);
+					throw Object.assign(new Error('canceled'), { code: 'ERR_CANCELED' });
+				},
+			},
+		}) as unknown as Context;
+
+	it('reports a request aborted at its deadline as a timeout, which the send loop retries', async () => {
+		const client = await openCrustdataClient(failingAfter(60), 50);
+		const failed = await client.post('/person/enrich', {}).catch((error: unknown) => error);
+		expect(connectionProblem(failed, 50)).toBe('no answer within 0.05 s (timed out)');
+	});
+
+	it('keeps a cancel a cancel, and an early failure what it was', async () => {
+		const controller = new AbortController();
+		controller.abort();
+		const cancelled = await (await openCrustdataClient(failingAfter(60, controller.signal), 50)).post('/person/enrich', {}).catch((error: unknown) => error);
+		expect(connectionProblem(cancelled, 50)).toBe('the connection failed (ERR_CANCELED)');
+		const early = await (await openCrustdataClient(failingAfter(0), 5_000)).post('/person/enrich', {}).catch((error: unknown) => error);
+		expect(connectionProblem(early, 5_000)).toBe('the connection failed (ERR_CANCELED)');
+	});
+
+	it('refuses a Base URL with a query, fragment or user name before sending anything', async () => {
+		const sent: IDataObject[] = [];
+		await expect(openCrustdataClient(fakeContext(new AbortController().signal, sent, 'https://api.example.test/?v=1'), 5_000)).rejects.toThrow(
+			"The credential's Base URL can't be used: it contains a query string",
+		);
+		expect(sent).toEqual([]);
+	});
+});
+
+describe('abortableClock and absurd waits (security review)', () => {
+	it('never hands a timer more than it can hold, so a long wait cannot fire at once and spin', async () => {
+		const newerSleep = jest.fn(async () => undefined);
+		type Transport = typeof import('../../nodes/CrustdataPersonEnrich/transport');
+		let transport: Transport | undefined;
+		jest.isolateModules(() => {
+			jest.doMock('n8n-workflow', () => ({ ...jest.requireActual('n8n-workflow'), sleepWithAbort: undefined, sleep: newerSleep }));
+			transport = jest.requireActual<Transport>('../../nodes/CrustdataPersonEnrich/transport');
+		});
+		await transport?.abortableClock(undefined).sleep(1e15);
+		await transport?.abortableClock(undefined).sleep(-5);
+		expect(newerSleep.mock.calls).toEqual([
+			[2 ** 31 - 1, undefined],
+			[0, undefined],
+		]);
 		jest.dontMock('n8n-workflow');
 	});
 });
