@@ -6,7 +6,7 @@ const path = require('node:path');
 
 const { VERSIONS, WORK_DIR, ensureN8n, log } = require('./n8nHost');
 
-const SUITES = ['e2e.test.js', 'examples.test.js', 'queue.test.js', 'mcp.test.js', 'browser.test.js', 'demo.test.js'].map((file) => path.join(__dirname, file));
+const SUITES = ['e2e.test.js', 'examples.test.js', 'queue.test.js', 'mcp.test.js', 'security.test.js', 'browser.test.js', 'demo.test.js'].map((file) => path.join(__dirname, file));
 const versions = process.env.N8N_E2E_VERSIONS ? process.env.N8N_E2E_VERSIONS.split(',') : Object.keys(VERSIONS);
 
 const totals = { passed: 0, failed: 0 };
