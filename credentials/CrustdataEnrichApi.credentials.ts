@@ -1,3 +1,4 @@
+// The credential: the API key, API version and Base URL, and how each request carries the key (never in clear text, never on a redirect).
 import type {
 	ICredentialDataDecryptedObject,
 	ICredentialTestRequest,

@@ -1,7 +1,9 @@
+// Where the Crustdata API key may be sent, and what makes a Base URL unusable as the start of every request.
+
 /**
- * Where the Crustdata API key may be sent. The key is a bearer token: over plain HTTP anyone
- * on the path can read it, so only `https://` is allowed, except to this machine's own
- * loopback addresses, where the sandbox and local proxies run.
+ * The key is a bearer token: over plain HTTP anyone on the path can read it, so only `https://`
+ * is allowed, except to this machine's own loopback addresses, where the sandbox and local
+ * proxies run.
  */
 
 const LOOPBACK_HOST = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;

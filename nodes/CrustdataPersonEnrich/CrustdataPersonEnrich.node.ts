@@ -1,26 +1,26 @@
+// The node class: what n8n shows of the node, and execute(), which routes a run from the input items to the output (or the tool's answer).
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { isToolCall, toolAnswer, toolFailure, withToolBounds } from './agentTool';
-import { addContactData } from './contactPass';
-import { nodeProperties } from './description';
-import { dryRun } from './dryRun';
-import { runEnrichment } from './enrichmentRun';
-import { MATCH_TYPE, normaliserFor, planRequests } from './requestPlanning';
+import { addContactData } from './contact/contactPass';
+import { nodeProperties } from './description/nodeProperties';
+import { MATCH_TYPE, normaliserFor, planRequests } from './planning/requestPlanning';
 import {
 	addSimplePerson,
 	failsInput,
 	indexAnswers,
 	joinResults,
-	stoppedRunNotes,
-	summariseRun,
 	throwOnFailedInput,
 	throwOnRejectedInput,
 	toOutputItems,
 	withoutFieldsTheNodeAskedFor,
-} from './resultMapping';
+} from './results/resultMapping';
+import { dryRun } from './run/dryRun';
+import { runEnrichment } from './run/enrichmentRun';
+import { stoppedRunNotes, summariseRun } from './run/runSummary';
 import { readIdentifiers, readSettings } from './settings';
-import { CREDENTIAL_TYPE } from './transport';
+import { CREDENTIAL_TYPE } from './transport/client';
 import type { EnrichSettings } from './types';
 
 export class CrustdataPersonEnrich implements INodeType {

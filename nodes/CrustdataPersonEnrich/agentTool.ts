@@ -1,14 +1,14 @@
+// The node as an AI agent's tool (the `crustdataPersonEnrichTool` type n8n generates from `usableAsTool`).
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import type { InputOutcome } from './resultMapping';
-import { simplifyPerson } from './simplifyPerson';
+import type { InputOutcome } from './results/resultMapping';
+import { simplifyPerson } from './results/simplifyPerson';
 import { isRecord, type EnrichSettings, type ItemFailure } from './types';
 
 /**
- * The node as an AI agent's tool (the `crustdataPersonEnrichTool` type n8n generates from
- * `usableAsTool`). An agent reads the answer as text in its context and cannot open a stack trace
- * or wait a minute, so a tool call answers in a compact shape, turns every failure into one
- * sentence saying what to change, and never waits longer than its caller does.
+ * An agent reads the answer as text in its context and cannot open a stack trace or wait a
+ * minute, so a tool call answers in a compact shape, turns every failure into one sentence
+ * saying what to change, and never waits longer than its caller does.
  */
 
 /**

@@ -1,4 +1,4 @@
-/** How the node's messages write numbers and sentences. */
+// How the node's messages write numbers and sentences.
 
 /** Grouped digits, and the noun agreeing with the number. */
 export const count = (value: number, one: string, many = `${one}s`) =>

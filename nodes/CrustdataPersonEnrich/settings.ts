@@ -1,9 +1,9 @@
+// The node's parameters, read once per run into settings the other modules understand, and each input item's raw identifier.
 import type { IExecuteFunctions, INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { PERSON_DATA_SECTIONS } from './description';
-import { MAX_IN_FLIGHT } from './pacer';
-import { MAX_BATCH_SIZE, UnreadableIdentifier } from './requestPlanning';
+import { MAX_BATCH_SIZE, UnreadableIdentifier } from './planning/requestPlanning';
+import { MAX_IN_FLIGHT } from './transport/pacer';
 import {
 	CONTACT_SECTION,
 	CONTACT_TIERS,
@@ -16,8 +16,7 @@ import {
 	type ReturnMatches,
 	numberFrom,
 } from './types';
-
-/** Reads the node's parameters once per run into settings the other modules understand. */
+import { PERSON_DATA_SECTIONS } from './vocabulary';
 
 interface Options {
 	batchSize?: number;

@@ -1,6 +1,5 @@
+// Shapes of Crustdata's person enrichment API and of the node's settings.
 import type { IDataObject } from 'n8n-workflow';
-
-/** Shapes of Crustdata's person enrichment API and of the node's settings. */
 
 /** A JSON object, as opposed to null, a list or a scalar: the one check every reader of answers uses. */
 export const isRecord = (value: unknown): value is IDataObject =>
@@ -118,3 +117,9 @@ export interface ItemFailure {
 	/** Set when Crustdata said the account is out of credits, so a stopped run's error can say what the run could have cost. */
 	outOfCredits?: boolean;
 }
+
+/**
+ * `profile`: in the profile request, as dot-paths. `contactEndpoint`: from the contact endpoint,
+ * for the matched profiles. `untold`: the listing could not say, so the profile endpoint is tried.
+ */
+export type ContactSource = 'profile' | 'contactEndpoint' | 'untold';

@@ -2,8 +2,8 @@
 // batch) and mapping (join, select, output items, pairing) over answers served from memory,
 // each with a full person_data (every section). `npm run bench` runs it; alone:
 // `npm run build && node --expose-gc test/bench/planning-mapping.js`.
-const { MATCH_TYPE, planRequests, normaliseProfileUrl } = require('../../dist/nodes/CrustdataPersonEnrich/requestPlanning');
-const { indexAnswers, joinResults, toOutputItems } = require('../../dist/nodes/CrustdataPersonEnrich/resultMapping');
+const { MATCH_TYPE, planRequests, normaliseProfileUrl } = require('../../dist/nodes/CrustdataPersonEnrich/planning/requestPlanning');
+const { indexAnswers, joinResults, toOutputItems } = require('../../dist/nodes/CrustdataPersonEnrich/results/resultMapping');
 const { buildPerson } = require('../sandbox/dataset');
 
 const { readSettings } = require('../../dist/nodes/CrustdataPersonEnrich/settings');

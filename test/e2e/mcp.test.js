@@ -8,7 +8,7 @@ const path = require('node:path');
 const { after, afterEach, before, describe, it } = require('node:test');
 
 const { TOOL_WAIT_LIMIT_MS } = require('../../dist/nodes/CrustdataPersonEnrich/agentTool');
-const { TOOL_DESCRIPTION } = require('../../dist/nodes/CrustdataPersonEnrich/toolProperties');
+const { TOOL_DESCRIPTION } = require('../../dist/nodes/CrustdataPersonEnrich/description/toolProperties');
 const { contractViolations } = require('../contract/crustdataApi');
 const { DEFAULT_OPTIONS, startSandbox } = require('../sandbox/server');
 const {

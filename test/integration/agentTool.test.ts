@@ -2,13 +2,13 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { CrustdataEnrichApi } from '../../credentials/CrustdataEnrichApi.credentials';
 import { TOOL_WAIT_LIMIT_MS } from '../../nodes/CrustdataPersonEnrich/agentTool';
-import { PERSON_DATA_SECTIONS } from '../../nodes/CrustdataPersonEnrich/description';
 import { CrustdataPersonEnrich } from '../../nodes/CrustdataPersonEnrich/CrustdataPersonEnrich.node';
-import { TOOL_DESCRIPTION } from '../../nodes/CrustdataPersonEnrich/toolProperties';
+import { TOOL_DESCRIPTION } from '../../nodes/CrustdataPersonEnrich/description/toolProperties';
 import { callAsTool } from '../harness/n8n';
 import { printFigures } from '../harness/report';
 import type { Sandbox } from '../sandbox/server';
 import { enrichRequests, profileUrl, useSandbox } from './runNode';
+import { PERSON_DATA_SECTIONS } from '../../nodes/CrustdataPersonEnrich/vocabulary';
 
 /**
  * The node's tool variant, called the way n8n runs a tool for an agent (an MCP Server Trigger's

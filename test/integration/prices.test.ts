@@ -1,13 +1,15 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { contactEndpointPass, tierPaths } from '../../nodes/CrustdataPersonEnrich/contactPass';
-import { BatchFeed } from '../../nodes/CrustdataPersonEnrich/sendLoop';
-import { personCredits } from '../../nodes/CrustdataPersonEnrich/prices';
-import { buildRequestBody, ENDPOINT, profileRequestFields } from '../../nodes/CrustdataPersonEnrich/requestPlanning';
+import { contactEndpointPass } from '../../nodes/CrustdataPersonEnrich/contact/contactPass';
+import { personCredits } from '../../nodes/CrustdataPersonEnrich/credits/prices';
+import { buildRequestBody } from '../../nodes/CrustdataPersonEnrich/planning/requestPlanning';
 import { CONTACT_TIERS, type ContactTier, type EnrichSettings } from '../../nodes/CrustdataPersonEnrich/types';
 import type { Sandbox } from '../sandbox/server';
 import { settingsWith, subsets } from '../unit/settingsFixture';
 import { profileUrl, useSandbox } from './runNode';
+import { tierPaths, profileRequestFields } from '../../nodes/CrustdataPersonEnrich/planning/requestFields';
+import { ENDPOINT } from '../../nodes/CrustdataPersonEnrich/vocabulary';
+import { BatchFeed } from '../../nodes/CrustdataPersonEnrich/transport/batchFeed';
 
 // The price table against what the sandbox bills, which is written from Crustdata's published
 // prices and not from the node: for every field and tier choice on both API generations, the

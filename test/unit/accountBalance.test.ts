@@ -1,4 +1,4 @@
-import { balanceHint, balanceShortfall, readBalance } from '../../nodes/CrustdataPersonEnrich/accountBalance';
+import { balanceHint, balanceShortfall, readBalance } from '../../nodes/CrustdataPersonEnrich/account/accountBalance';
 
 describe('readBalance', () => {
 	it('reads the credits of a 200, as a number or a numeric string', () => {

@@ -5,9 +5,9 @@ import {
 	resolveRateLimit,
 	sharedLimit,
 	type EndpointAccess,
-} from '../../nodes/CrustdataPersonEnrich/accountLimits';
-import { deniedFields, listsField } from '../../nodes/CrustdataPersonEnrich/fieldPaths';
-import type { CrustdataClient } from '../../nodes/CrustdataPersonEnrich/transport';
+} from '../../nodes/CrustdataPersonEnrich/account/accountLimits';
+import { deniedFields, listsField } from '../../nodes/CrustdataPersonEnrich/planning/fieldPaths';
+import type { CrustdataClient } from '../../nodes/CrustdataPersonEnrich/transport/client';
 import { settingsWith } from './settingsFixture';
 import { answer, error } from './transportFixtures';
 

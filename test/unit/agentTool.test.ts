@@ -12,8 +12,8 @@ import {
 	withToolBounds,
 } from '../../nodes/CrustdataPersonEnrich/agentTool';
 import { CrustdataPersonEnrich } from '../../nodes/CrustdataPersonEnrich/CrustdataPersonEnrich.node';
-import { normaliseProfileUrl } from '../../nodes/CrustdataPersonEnrich/requestPlanning';
-import { TOOL_DESCRIPTION } from '../../nodes/CrustdataPersonEnrich/toolProperties';
+import { normaliseProfileUrl } from '../../nodes/CrustdataPersonEnrich/planning/requestPlanning';
+import { TOOL_DESCRIPTION } from '../../nodes/CrustdataPersonEnrich/description/toolProperties';
 import { settingsWith } from './settingsFixture';
 
 const ada = {

@@ -5,7 +5,7 @@ import {
 	rateLimitWaitMs,
 	serverWaitMs,
 	withJitter,
-} from '../../nodes/CrustdataPersonEnrich/answerPolicy';
+} from '../../nodes/CrustdataPersonEnrich/transport/answerPolicy';
 import { answer, entriesFor, error, URL_TYPE } from './transportFixtures';
 
 describe('classifyAnswer', () => {

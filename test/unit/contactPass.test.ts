@@ -1,19 +1,11 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import {
-	addContactData,
-	classifyContactAnswer,
-	ContactBatches,
-	contactEndpointPass,
-	contactWithEveryTier,
-	fieldsTheContactPassNeeds,
-	type ContactAnswers,
-	type ContactRunSettings,
-} from '../../nodes/CrustdataPersonEnrich/contactPass';
-import type { InputOutcome } from '../../nodes/CrustdataPersonEnrich/resultMapping';
+import { addContactData, classifyContactAnswer, ContactBatches, contactEndpointPass, contactWithEveryTier, type ContactAnswers, type ContactRunSettings } from '../../nodes/CrustdataPersonEnrich/contact/contactPass';
+import type { InputOutcome } from '../../nodes/CrustdataPersonEnrich/results/resultMapping';
 import type { ApiEntry, ContactSettings, ItemFailure } from '../../nodes/CrustdataPersonEnrich/types';
 import { settingsWith } from './settingsFixture';
 import { answer, error } from './transportFixtures';
+import { fieldsTheContactPassNeeds } from '../../nodes/CrustdataPersonEnrich/planning/requestFields';
 
 const url = (slug: string) => `https://www.linkedin.com/in/${slug}`;
 const tiers: ContactSettings = { tiers: ['business_emails', 'phone_numbers'], verified: false };

@@ -1,16 +1,9 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { AccountReading, EndpointAccess } from '../../nodes/CrustdataPersonEnrich/accountLimits';
-import { ContactBatches, type ContactRunSettings } from '../../nodes/CrustdataPersonEnrich/contactPass';
-import {
-	ContactRouting,
-	dropsContact,
-	judgeContact,
-	refusesContact,
-	type ContactSource,
-	type ContactVerdict,
-} from '../../nodes/CrustdataPersonEnrich/contactRoute';
-import type { ContactSettings } from '../../nodes/CrustdataPersonEnrich/types';
+import type { AccountReading, EndpointAccess } from '../../nodes/CrustdataPersonEnrich/account/accountLimits';
+import { ContactBatches, type ContactRunSettings } from '../../nodes/CrustdataPersonEnrich/contact/contactPass';
+import { ContactRouting, dropsContact, judgeContact, refusesContact, type ContactVerdict } from '../../nodes/CrustdataPersonEnrich/contact/contactRoute';
+import type { ContactSettings, ContactSource } from '../../nodes/CrustdataPersonEnrich/types';
 import { settingsWith } from './settingsFixture';
 import { answer, error, URL_TYPE } from './transportFixtures';
 

@@ -1,4 +1,4 @@
-import { affordableCount, CreditCap } from '../../nodes/CrustdataPersonEnrich/creditCap';
+import { affordableCount, CreditCap } from '../../nodes/CrustdataPersonEnrich/credits/creditCap';
 
 describe('affordableCount', () => {
 	it('fits whole identifiers only, and never more than asked', () => {

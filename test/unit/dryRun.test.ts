@@ -1,8 +1,7 @@
-import type { AccountReading } from '../../nodes/CrustdataPersonEnrich/accountLimits';
-import type { ContactSource } from '../../nodes/CrustdataPersonEnrich/contactRoute';
-import { dryRunHints, dryRunReport, secondsAtLimit, type AccountFacts } from '../../nodes/CrustdataPersonEnrich/dryRun';
-import { planRequests } from '../../nodes/CrustdataPersonEnrich/requestPlanning';
-import type { EnrichSettings } from '../../nodes/CrustdataPersonEnrich/types';
+import type { AccountReading } from '../../nodes/CrustdataPersonEnrich/account/accountLimits';
+import { dryRunHints, dryRunReport, secondsAtLimit, type AccountFacts } from '../../nodes/CrustdataPersonEnrich/run/dryRun';
+import { planRequests } from '../../nodes/CrustdataPersonEnrich/planning/requestPlanning';
+import type { EnrichSettings, ContactSource } from '../../nodes/CrustdataPersonEnrich/types';
 import { settingsWith } from './settingsFixture';
 
 const rateLimit = (requestsPerMinute: number) => ({ requestsPerMinute, source: 'test' });

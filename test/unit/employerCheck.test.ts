@@ -1,12 +1,8 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import {
-	emailDomainMatchesEmployer,
-	employerCheckOnAccount,
-	fieldsTheEmployerCheckNeeds,
-	registrableDomain,
-} from '../../nodes/CrustdataPersonEnrich/employerCheck';
+import { emailDomainMatchesEmployer, employerCheckOnAccount, registrableDomain } from '../../nodes/CrustdataPersonEnrich/results/employerCheck';
 import { settingsWith } from './settingsFixture';
+import { fieldsTheEmployerCheckNeeds } from '../../nodes/CrustdataPersonEnrich/planning/requestFields';
 
 describe('registrableDomain', () => {
 	it.each([

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { ManualExecutionCancelledError, sleep } from 'n8n-workflow';
 
-import { runEnrichment } from '../../nodes/CrustdataPersonEnrich/enrichmentRun';
+import { runEnrichment } from '../../nodes/CrustdataPersonEnrich/run/enrichmentRun';
 import { unheardRejectionsDuring } from '../harness/unheardRejections';
 import { settingsWith } from './settingsFixture';
 import { URL_TYPE } from './transportFixtures';

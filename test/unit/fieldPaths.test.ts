@@ -1,4 +1,4 @@
-import { within, withoutPath } from '../../nodes/CrustdataPersonEnrich/fieldPaths';
+import { within, withoutPath } from '../../nodes/CrustdataPersonEnrich/planning/fieldPaths';
 
 describe('within', () => {
 	it('holds for the section and the paths inside it, not for a longer name that starts the same', () => {

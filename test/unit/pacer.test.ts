@@ -1,6 +1,6 @@
 import { sleep } from 'n8n-workflow';
 
-import { inFlightFor, MAX_IN_FLIGHT, RequestPacer } from '../../nodes/CrustdataPersonEnrich/pacer';
+import { inFlightFor, MAX_IN_FLIGHT, RequestPacer } from '../../nodes/CrustdataPersonEnrich/transport/pacer';
 import { virtualClock } from './transportFixtures';
 
 /** A pacer that lets any number wait for an answer, to test the rate windows alone. */

@@ -1,8 +1,7 @@
-import type { ContactSource } from '../../nodes/CrustdataPersonEnrich/contactRoute';
-import { PERSON_DATA_SECTIONS } from '../../nodes/CrustdataPersonEnrich/description';
-import { contactCredits, mostCredits, personCredits, profileCredits } from '../../nodes/CrustdataPersonEnrich/prices';
-import { CONTACT_SECTION, CONTACT_TIERS, type ContactTier } from '../../nodes/CrustdataPersonEnrich/types';
+import { contactCredits, mostCredits, personCredits, profileCredits } from '../../nodes/CrustdataPersonEnrich/credits/prices';
+import { CONTACT_SECTION, CONTACT_TIERS, type ContactTier, type ContactSource } from '../../nodes/CrustdataPersonEnrich/types';
 import { settingsWith, subsets } from './settingsFixture';
+import { PERSON_DATA_SECTIONS } from '../../nodes/CrustdataPersonEnrich/vocabulary';
 
 // The worst case of one person for every choice of sections and contact tiers, on both API
 // generations, against the prices as the API notes list them (crustdata-api-notes.md).

@@ -1,13 +1,7 @@
-import {
-	buildRequestBody,
-	normaliseBusinessEmail,
-	normaliseProfileUrl,
-	planRequests,
-	profileRequestFields,
-	UnreadableIdentifier,
-} from '../../nodes/CrustdataPersonEnrich/requestPlanning';
+import { buildRequestBody, normaliseBusinessEmail, normaliseProfileUrl, planRequests, UnreadableIdentifier } from '../../nodes/CrustdataPersonEnrich/planning/requestPlanning';
 import type { EnrichSettings } from '../../nodes/CrustdataPersonEnrich/types';
 import { settingsWith } from './settingsFixture';
+import { profileRequestFields } from '../../nodes/CrustdataPersonEnrich/planning/requestFields';
 
 describe('normaliseProfileUrl', () => {
 	it.each([

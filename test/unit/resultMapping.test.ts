@@ -1,23 +1,22 @@
 import type { INode } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { overCapFailure } from '../../nodes/CrustdataPersonEnrich/creditCap';
-import { normaliseProfileUrl, planRequests } from '../../nodes/CrustdataPersonEnrich/requestPlanning';
+import { overCapFailure } from '../../nodes/CrustdataPersonEnrich/credits/creditCap';
+import { normaliseProfileUrl, planRequests } from '../../nodes/CrustdataPersonEnrich/planning/requestPlanning';
 import {
 	addSimplePerson,
 	failsInput,
 	indexAnswers,
 	joinResults,
-	stoppedRunNotes,
-	summariseRun,
 	throwOnFailedInput,
 	resultsForEntry,
 	selectMatches,
 	toOutputItems,
 	withoutFieldsTheNodeAskedFor,
-} from '../../nodes/CrustdataPersonEnrich/resultMapping';
+} from '../../nodes/CrustdataPersonEnrich/results/resultMapping';
 import type { ApiEntry, ItemFailure, RateLimit } from '../../nodes/CrustdataPersonEnrich/types';
 import { settingsWith } from './settingsFixture';
+import { stoppedRunNotes, summariseRun } from '../../nodes/CrustdataPersonEnrich/run/runSummary';
 
 const URL_TYPE = 'professional_network_profile_url';
 const url = (slug: string) => `https://www.linkedin.com/in/${slug}`;

@@ -1,13 +1,15 @@
 import { ManualExecutionCancelledError, sleep } from 'n8n-workflow';
 
-import type { HttpAnswer } from '../../nodes/CrustdataPersonEnrich/answerPolicy';
-import { CreditCap } from '../../nodes/CrustdataPersonEnrich/creditCap';
-import { MAX_IN_FLIGHT, SlidingWindow } from '../../nodes/CrustdataPersonEnrich/pacer';
-import { chunk } from '../../nodes/CrustdataPersonEnrich/requestPlanning';
-import { BatchFeed, runJobs, type RunStop } from '../../nodes/CrustdataPersonEnrich/sendLoop';
-import { abortableClock } from '../../nodes/CrustdataPersonEnrich/transport';
+import type { HttpAnswer } from '../../nodes/CrustdataPersonEnrich/transport/answerPolicy';
+import { CreditCap } from '../../nodes/CrustdataPersonEnrich/credits/creditCap';
+import { MAX_IN_FLIGHT, SlidingWindow } from '../../nodes/CrustdataPersonEnrich/transport/pacer';
+import { chunk } from '../../nodes/CrustdataPersonEnrich/planning/requestPlanning';
+import { runJobs } from '../../nodes/CrustdataPersonEnrich/transport/sendLoop';
+import { abortableClock } from '../../nodes/CrustdataPersonEnrich/transport/client';
 import { mulberry32 } from '../sandbox/dataset';
 import { answer, entriesFor, error, pacing, URL_TYPE, virtualClock } from './transportFixtures';
+import { BatchFeed } from '../../nodes/CrustdataPersonEnrich/transport/batchFeed';
+import type { RunStop } from '../../nodes/CrustdataPersonEnrich/transport/passStop';
 
 describe('runJobs', () => {
 	/** A sender that answers from a script, then with every identifier unmatched. */

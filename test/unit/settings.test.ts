@@ -1,6 +1,6 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { UnreadableIdentifier } from '../../nodes/CrustdataPersonEnrich/requestPlanning';
+import { UnreadableIdentifier } from '../../nodes/CrustdataPersonEnrich/planning/requestPlanning';
 import { readIdentifiers, readSettings, requestedFields, splitContactFields } from '../../nodes/CrustdataPersonEnrich/settings';
 import { settingsWith } from './settingsFixture';
 

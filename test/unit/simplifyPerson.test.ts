@@ -1,4 +1,4 @@
-import { simplifyPerson } from '../../nodes/CrustdataPersonEnrich/simplifyPerson';
+import { simplifyPerson } from '../../nodes/CrustdataPersonEnrich/results/simplifyPerson';
 
 /** The shape of the real response captured in the API notes (2026-07-20), plus a contact section. */
 const davidHsu = {

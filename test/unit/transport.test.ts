@@ -1,12 +1,13 @@
 import type { IDataObject } from 'n8n-workflow';
 import { ManualExecutionCancelledError, sleep } from 'n8n-workflow';
 
-import { BatchFeed, sendPass } from '../../nodes/CrustdataPersonEnrich/sendLoop';
-import { connectionProblem } from '../../nodes/CrustdataPersonEnrich/answerPolicy';
-import { openCrustdataClient, redactAnswer } from '../../nodes/CrustdataPersonEnrich/transport';
+import { sendPass } from '../../nodes/CrustdataPersonEnrich/transport/sendLoop';
+import { connectionProblem } from '../../nodes/CrustdataPersonEnrich/transport/answerPolicy';
+import { openCrustdataClient, redactAnswer } from '../../nodes/CrustdataPersonEnrich/transport/client';
 import type { EnrichSettings } from '../../nodes/CrustdataPersonEnrich/types';
 import { settingsWith } from './settingsFixture';
 import { answer, entriesFor, URL_TYPE } from './transportFixtures';
+import { BatchFeed } from '../../nodes/CrustdataPersonEnrich/transport/batchFeed';
 
 type Context = Parameters<typeof openCrustdataClient>[0];
 
@@ -65,10 +66,24 @@ describe('sendPass', () => {
 	});
 });
 
+type Client = typeof import('../../nodes/CrustdataPersonEnrich/transport/client');
+
+/** The client module as newer n8n loads it: an n8n-workflow without sleepWithAbort, whose sleep is `newerSleep`. */
+function clientOnNewerN8n(newerSleep: jest.Mock): Client {
+	let client: Client | undefined;
+	jest.isolateModules(() => {
+		jest.doMock('n8n-workflow', () => ({ ...jest.requireActual('n8n-workflow'), sleepWithAbort: undefined, sleep: newerSleep }));
+		client = jest.requireActual<Client>('../../nodes/CrustdataPersonEnrich/transport/client');
+	});
+	jest.dontMock('n8n-workflow');
+	if (!client) throw new Error('the client module did not load');
+	return client;
+}
+
 describe('abortableClock', () => {
 	it("uses n8n-workflow's sleepWithAbort where the n8n that loads the node has it (n8n 2.8)", async () => {
 		const controller = new AbortController();
-		const { abortableClock } = await import('../../nodes/CrustdataPersonEnrich/transport');
+		const { abortableClock } = await import('../../nodes/CrustdataPersonEnrich/transport/client');
 		const waiting = abortableClock(controller.signal).sleep(60_000);
 		controller.abort();
 		await expect(waiting).rejects.toThrow(ManualExecutionCancelledError);
@@ -77,15 +92,9 @@ describe('abortableClock', () => {
 	it('falls back to sleep with the signal on newer n8n, which dropped sleepWithAbort', async () => {
 		const controller = new AbortController();
 		const newerSleep = jest.fn(async () => undefined);
-		type Transport = typeof import('../../nodes/CrustdataPersonEnrich/transport');
-		let clock: Transport | undefined;
-		jest.isolateModules(() => {
-			jest.doMock('n8n-workflow', () => ({ ...jest.requireActual('n8n-workflow'), sleepWithAbort: undefined, sleep: newerSleep }));
-			clock = jest.requireActual<Transport>('../../nodes/CrustdataPersonEnrich/transport');
-		});
-		await clock?.abortableClock(controller.signal).sleep(25);
+		const clock = clientOnNewerN8n(newerSleep);
+		await clock.abortableClock(controller.signal).sleep(25);
 		expect(newerSleep).toHaveBeenCalledWith(25, controller.signal);
-		jest.dontMock('n8n-workflow');
 	});
 });
 
@@ -174,18 +183,12 @@ describe('a deadline for the whole answer (security review)', () => {
 describe('abortableClock and absurd waits (security review)', () => {
 	it('never hands a timer more than it can hold, so a long wait cannot fire at once and spin', async () => {
 		const newerSleep = jest.fn(async () => undefined);
-		type Transport = typeof import('../../nodes/CrustdataPersonEnrich/transport');
-		let transport: Transport | undefined;
-		jest.isolateModules(() => {
-			jest.doMock('n8n-workflow', () => ({ ...jest.requireActual('n8n-workflow'), sleepWithAbort: undefined, sleep: newerSleep }));
-			transport = jest.requireActual<Transport>('../../nodes/CrustdataPersonEnrich/transport');
-		});
-		await transport?.abortableClock(undefined).sleep(1e15);
-		await transport?.abortableClock(undefined).sleep(-5);
+		const transport = clientOnNewerN8n(newerSleep);
+		await transport.abortableClock(undefined).sleep(1e15);
+		await transport.abortableClock(undefined).sleep(-5);
 		expect(newerSleep.mock.calls).toEqual([
 			[2 ** 31 - 1, undefined],
 			[0, undefined],
 		]);
-		jest.dontMock('n8n-workflow');
 	});
 });

@@ -1,8 +1,8 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { HttpAnswer } from '../../nodes/CrustdataPersonEnrich/answerPolicy';
-import type { Clock } from '../../nodes/CrustdataPersonEnrich/pacer';
-import type { LoopPacing } from '../../nodes/CrustdataPersonEnrich/sendLoop';
+import type { HttpAnswer } from '../../nodes/CrustdataPersonEnrich/transport/answerPolicy';
+import type { Clock } from '../../nodes/CrustdataPersonEnrich/transport/pacer';
+import type { LoopPacing } from '../../nodes/CrustdataPersonEnrich/transport/sendLoop';
 
 /** What the tests of the answer policy, the pacer and the send loop share. */
 
