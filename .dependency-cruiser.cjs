@@ -3,7 +3,7 @@
 const NODE = '^nodes/CrustdataPersonEnrich';
 
 /** Bottom to top: a folder may import the folders before it, never those after it. */
-const LAYERS = ['planning', 'credits', 'transport', 'account', 'results', 'contact', 'run', 'description'];
+const LAYERS = ['planning', 'credits', 'transport', 'account', 'results', 'contact', 'batch', 'run', 'description'];
 
 /** The root's bottom: the shared vocabulary, which every folder may import and which imports nothing of the node. */
 const VOCABULARY = `${NODE}/(types|vocabulary|quantities)\\.ts$`;

@@ -3,6 +3,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { isToolCall, toolAnswer, toolFailure, withToolBounds } from './agentTool';
+import { planJobs } from './batch/jobPlanning';
 import { addContactData } from './contact/contactPass';
 import { nodeProperties } from './description/nodeProperties';
 import { MATCH_TYPE, normaliserFor, planRequests } from './planning/requestPlanning';
@@ -15,13 +16,16 @@ import {
 	throwOnRejectedInput,
 	toOutputItems,
 	withoutFieldsTheNodeAskedFor,
+	type InputOutcome,
 } from './results/resultMapping';
+import { batchResultOutcomes } from './run/batchResults';
+import { batchRunNotes, runBatchEnrichment, summariseBatchRun } from './run/batchRun';
 import { dryRun } from './run/dryRun';
 import { runEnrichment } from './run/enrichmentRun';
 import { stoppedRunNotes, summariseRun } from './run/runSummary';
-import { readIdentifiers, readSettings } from './settings';
+import { readBatchIds, readBatchResultsSettings, readIdentifiers, readSettings, type OutputSettings } from './settings';
 import { CREDENTIAL_TYPE } from './transport/client';
-import type { EnrichSettings } from './types';
+import type { EnrichSettings, Operation } from './types';
 
 export class CrustdataPersonEnrich implements INodeType {
 	description: INodeTypeDescription = {
@@ -31,7 +35,7 @@ export class CrustdataPersonEnrich implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle:
-			'={{ $parameter["operation"] === "enrichLive" ? "Live enrich by profile URL" : ($parameter["identifierType"] === "businessEmail" ? "Enrich by business email" : "Enrich by profile URL") }}',
+			'={{ $parameter["operation"] === "enrichLive" ? "Live enrich by profile URL" : $parameter["operation"] === "getBatchResults" ? "Get batch results" : ($parameter["operation"] === "enrichBatch" ? "Batch enrich by " : "Enrich by ") + ($parameter["identifierType"] === "businessEmail" ? "business email" : "profile URL") }}',
 		description: 'Enrich people from LinkedIn profile URLs or business emails with Crustdata, in batches',
 		defaults: { name: 'Crustdata Person Enrich' },
 		usableAsTool: true,
@@ -42,34 +46,66 @@ export class CrustdataPersonEnrich implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		if (!isToolCall(this)) return [await enrichItems(this, readSettings(this))];
+		if (!isToolCall(this)) return [await runOperation(this, false)];
 		try {
-			return [await enrichItems(this, withToolBounds(readSettings(this), Date.now()), { asTool: true })];
+			return [await runOperation(this, true)];
 		} catch (error) {
 			return [[toolFailure(error)]];
 		}
 	}
 }
 
-/**
- * One run: every input's identifier planned, sent and joined back to its item. A tool call
- * continues past failed inputs whatever On Error says, as its answer is an agent's to read.
- */
+/** The operation's run. A tool call continues past failed inputs whatever On Error says, as its answer is an agent's to read. */
+async function runOperation(context: IExecuteFunctions, asTool: boolean): Promise<INodeExecutionData[]> {
+	const operation = context.getNodeParameter('operation', 0) as Operation;
+	const continueOnFail = asTool || context.continueOnFail();
+	if (operation === 'getBatchResults') {
+		const settings = readBatchResultsSettings(context);
+		const outcomes = await batchResultOutcomes(context, readBatchIds(context, continueOnFail), settings);
+		if (!continueOnFail) throwOnFailedInput(outcomes, context.getNode());
+		return outputItems(context, outcomes, settings, asTool);
+	}
+	// An agent's call can't wait minutes for a job; it answers at once, before anything is read or sent.
+	if (asTool && operation === 'enrichBatch') return [toolFailure(BATCH_JOBS_NOT_FOR_AGENTS)];
+	const settings = readSettings(context);
+	return await enrichItems(context, asTool ? withToolBounds(settings, Date.now()) : settings, { asTool, continueOnFail });
+}
+
+const BATCH_JOBS_NOT_FOR_AGENTS = {
+	message: 'Batch jobs are not available to agents, as they take minutes',
+	description: 'Use the Enrich operation, which answers within the call',
+};
+
+/** Output items in input order, or the tool's answer. */
+function outputItems(context: IExecuteFunctions, outcomes: InputOutcome[], settings: OutputSettings, asTool: boolean): INodeExecutionData[] {
+	if (asTool) return toolAnswer(outcomes, settings.includePersonData);
+	const items = context.getInputData();
+	const inputFields = settings.includeInputFields ? (itemIndex: number) => items[itemIndex].json : undefined;
+	return toOutputItems(settings.simplify ? addSimplePerson(outcomes) : outcomes, context.getNode(), inputFields);
+}
+
+/** One run: every input's identifier planned, sent (in requests or in batch jobs) and joined back to its item. */
 async function enrichItems(
 	context: IExecuteFunctions,
 	settings: EnrichSettings,
-	{ asTool = false } = {},
+	{ asTool, continueOnFail }: { asTool: boolean; continueOnFail: boolean },
 ): Promise<INodeExecutionData[]> {
-	const items = context.getInputData();
 	const node = context.getNode();
-	const continueOnFail = asTool || context.continueOnFail();
-	const matchType = MATCH_TYPE[settings.identifierType];
-
 	const identifiers = readIdentifiers(context, settings, continueOnFail);
+	if (settings.operation === 'enrichBatch') {
+		const plan = planJobs(identifiers, settings.identifierType);
+		if (!continueOnFail) throwOnRejectedInput(plan.inputs, node);
+		const run = await runBatchEnrichment(context, plan, settings);
+		const outcomes = withoutFieldsTheNodeAskedFor(run.outcomes, settings);
+		if (!continueOnFail) throwOnFailedInput(outcomes, node, () => batchRunNotes(run));
+		context.addExecutionHints(...summariseBatchRun(plan, run));
+		return outputItems(context, outcomes, settings, asTool);
+	}
 	const plan = planRequests(identifiers, settings.identifierType, settings.batchSize);
 	if (settings.dryRun) return await dryRun(context, plan, identifiers, settings);
 	if (!continueOnFail) throwOnRejectedInput(plan.inputs, node);
 
+	const matchType = MATCH_TYPE[settings.identifierType];
 	const run = await runEnrichment(context, plan.batches, settings, matchType, {
 		failFast: !continueOnFail,
 		failsInput: (entry) => failsInput(entry, settings),
@@ -80,10 +116,6 @@ async function enrichItems(
 	outcomes = withoutFieldsTheNodeAskedFor(outcomes, settings);
 
 	if (!continueOnFail) throwOnFailedInput(outcomes, node, (failure) => stoppedRunNotes(failure, outcomes, run));
-	const inputFields = settings.includeInputFields ? (itemIndex: number) => items[itemIndex].json : undefined;
-	const output = asTool
-		? toolAnswer(outcomes, settings.includePersonData)
-		: toOutputItems(settings.simplify ? addSimplePerson(outcomes) : outcomes, node, inputFields);
 	context.addExecutionHints(...summariseRun(plan, outcomes, run, settings));
-	return output;
+	return outputItems(context, outcomes, settings, asTool);
 }

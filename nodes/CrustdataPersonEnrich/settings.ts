@@ -12,7 +12,7 @@ import {
 	type EnrichSettings,
 	type IdentifierType,
 	type OnNoMatch,
-	type Operation,
+	type EnrichOperation,
 	type ReturnMatches,
 	numberFrom,
 } from './types';
@@ -27,6 +27,7 @@ interface Options {
 	maxCredits?: unknown;
 	maxRequestsPerMinute?: number;
 	maxRetries?: number;
+	maxWaitMinutes?: unknown;
 	onNoMatch?: OnNoMatch;
 	preview?: boolean;
 	requireEmployerDomainMatch?: boolean;
@@ -99,9 +100,43 @@ function readMaxCredits(node: INode, options: Options): number {
 	});
 }
 
+/** Max Wait (Minutes) in milliseconds. It bounds a wait for paid jobs, so a value that is no wait at all stops the run. */
+function readMaxWaitMs(node: INode, options: Options): number {
+	const minutes = numberFrom(options.maxWaitMinutes ?? DEFAULT_MAX_WAIT_MINUTES);
+	if (minutes !== undefined && minutes > 0) return minutes * 60_000;
+	throw new NodeOperationError(node, 'Max Wait (Minutes) must be more than 0', {
+		description: `Set how long the node waits for its batch jobs, e.g. ${DEFAULT_MAX_WAIT_MINUTES}; decimals such as 0.5 are allowed`,
+	});
+}
+
+const DEFAULT_MAX_WAIT_MINUTES = 60;
+
+/** What batch jobs don't do yet: refused before anything is sent, rather than left out of a paid run. */
+const NOT_YET_IN_BATCH_JOBS: Array<{ what: string; fix: string; isSet: (settings: EnrichSettings) => boolean }> = [
+	{
+		what: 'Contact data',
+		fix: 'Remove Contact from Fields and contact paths from Extra Field Paths, or use the Enrich operation',
+		isSet: (settings) => settings.contact !== undefined,
+	},
+	{ what: 'Dry Run', fix: 'Turn off Dry Run, or try the run with the Enrich operation', isSet: (settings) => settings.dryRun },
+	{
+		what: 'Max Credits',
+		fix: 'Set Max Credits to 0, or use the Enrich operation to cap what the run spends',
+		isSet: (settings) => settings.maxCredits > 0,
+	},
+];
+
+function refuseWhatBatchJobsLack(node: INode, settings: EnrichSettings): void {
+	const lacking = NOT_YET_IN_BATCH_JOBS.find(({ isSet }) => isSet(settings));
+	if (lacking) {
+		throw new NodeOperationError(node, `${lacking.what} isn't available with Enrich in Batch Jobs yet`, { description: lacking.fix });
+	}
+}
+
 export function readSettings(context: IExecuteFunctions): EnrichSettings {
 	const node = context.getNode();
-	const operation = context.getNodeParameter('operation', 0) as Operation;
+	const operation = context.getNodeParameter('operation', 0) as EnrichOperation;
+	const batch = operation === 'enrichBatch';
 	const identifierType: IdentifierType =
 		operation === 'enrichLive' ? 'profileUrl' : (context.getNodeParameter('identifierType', 0) as IdentifierType);
 	const options = context.getNodeParameter('options', 0, {}) as Options;
@@ -134,23 +169,24 @@ export function readSettings(context: IExecuteFunctions): EnrichSettings {
 		});
 	}
 
-	if (options.preview && options.requireEmployerDomainMatch && identifierType === 'businessEmail') {
+	if (!batch && options.preview && options.requireEmployerDomainMatch && identifierType === 'businessEmail') {
 		throw new NodeOperationError(node, "Require Employer Domain Match can't be used with Preview", {
 			description: "A preview returns basic fields only, without the employers' domains: turn off one of the two options",
 		});
 	}
 
-	return {
+	const settings: EnrichSettings = {
 		operation,
 		identifierType,
 		fields,
 		// A preview is free and gives basic fields only, so it fetches no contact data.
-		contact: options.preview ? undefined : contactSettings(tiers, options),
+		contact: options.preview && !batch ? undefined : contactSettings(tiers, options),
+		// Batch jobs take no threshold and no preview, and give one match per identifier.
 		minSimilarityScore:
-			identifierType === 'businessEmail' ? (context.getNodeParameter('minSimilarityScore', 0, 0) as number) : 0,
-		preview: options.preview ?? false,
+			identifierType === 'businessEmail' && !batch ? (context.getNodeParameter('minSimilarityScore', 0, 0) as number) : 0,
+		preview: !batch && (options.preview ?? false),
 		onNoMatch: options.onNoMatch ?? 'emitItem',
-		returnMatches: options.returnMatches ?? 'all',
+		returnMatches: batch ? 'all' : (options.returnMatches ?? 'all'),
 		requireEmployerDomainMatch: identifierType === 'businessEmail' && (options.requireEmployerDomainMatch ?? false),
 		simplify: options.simplify ?? false,
 		includePersonData: context.getNodeParameter('includePersonData', 0, false) as boolean,
@@ -165,7 +201,10 @@ export function readSettings(context: IExecuteFunctions): EnrichSettings {
 		},
 		maxCredits: readMaxCredits(node, options),
 		dryRun: options.dryRun ?? false,
+		maxWaitMs: batch ? readMaxWaitMs(node, options) : DEFAULT_MAX_WAIT_MINUTES * 60_000,
 	};
+	if (batch) refuseWhatBatchJobsLack(node, settings);
+	return settings;
 }
 
 /**
@@ -187,6 +226,33 @@ export function readIdentifiers(context: IExecuteFunctions, settings: EnrichSett
 				message: typeof message === 'string' && message ? message : `The expression in ${displayName} failed`,
 				description: typeof description === 'string' && description ? description : `Fix the expression in ${displayName}`,
 			});
+		}
+	});
+}
+
+/** What shapes the output items, whichever operation made them. */
+export type OutputSettings = Pick<EnrichSettings, 'simplify' | 'includeInputFields' | 'includePersonData'>;
+
+/** Get Batch Results reads no fields or identifiers: only how to read the jobs and shape the items. */
+export function readBatchResultsSettings(context: IExecuteFunctions): OutputSettings & { timeoutMs: number; maxRetries: number } {
+	const options = context.getNodeParameter('options', 0, {}) as Options;
+	return {
+		simplify: options.simplify ?? false,
+		includeInputFields: options.includeInputFields ?? false,
+		includePersonData: context.getNodeParameter('includePersonData', 0, false) as boolean,
+		timeoutMs: atLeast(1, options.timeout ?? 60) * 1000,
+		maxRetries: atLeast(0, options.maxRetries ?? 4),
+	};
+}
+
+/** Each input item's batch ID, trimmed; an expression that fails fails its item alone when the node continues on error. */
+export function readBatchIds(context: IExecuteFunctions, continueOnFail: boolean): string[] {
+	return context.getInputData().map((_, itemIndex) => {
+		try {
+			return String(context.getNodeParameter('batchId', itemIndex, '') ?? '').trim();
+		} catch (error) {
+			if (!continueOnFail) throw new NodeOperationError(context.getNode(), error as Error, { itemIndex });
+			return '';
 		}
 	});
 }

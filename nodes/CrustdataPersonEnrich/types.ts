@@ -11,7 +11,10 @@ export function numberFrom(value: unknown): number | undefined {
 	return typeof number === 'number' && Number.isFinite(number) ? number : undefined;
 }
 
-export type Operation = 'enrich' | 'enrichLive';
+export type Operation = 'enrich' | 'enrichLive' | 'enrichBatch' | 'getBatchResults';
+
+/** The operations that look up the input items' identifiers; Get Batch Results reads a finished job instead. */
+export type EnrichOperation = Exclude<Operation, 'getBatchResults'>;
 
 export type IdentifierType = 'profileUrl' | 'businessEmail';
 
@@ -72,7 +75,7 @@ export interface RateLimit {
 }
 
 export interface EnrichSettings {
-	operation: Operation;
+	operation: EnrichOperation;
 	identifierType: IdentifierType;
 	/** The profile's `fields`: the chosen sections, then the extra dot-paths, without contact data. */
 	fields: string[];
@@ -99,6 +102,8 @@ export interface EnrichSettings {
 	maxCredits: number;
 	/** Send nothing billable: report what the run would send and cost. */
 	dryRun: boolean;
+	/** Enrich in Batch Jobs: how long the run waits for job slots and results, in all. */
+	maxWaitMs: number;
 }
 
 /** Why an input produced no result: shown to the user as that item's error. */

@@ -13,6 +13,26 @@ export declare const errorBody: ZodTypeAny;
 export declare const keyRejected: ZodTypeAny;
 export declare const accountEndpointsAnswer: ZodTypeAny;
 export declare const accountCreditsAnswer: ZodTypeAny;
+/** POST /batch/person/enrich's body: one identifier type (array or comma-separated string), 1 to 10,000; fields, chunk_size 10..1000, webhook_url; nothing else. */
+export declare function batchSubmitRequest(generation: 1 | 2): ZodTypeAny;
+/** The submit's answer: `{ batch_id, status: 'pending', entity: 'person', action: 'enrich', identifier_count, entities_requested, status_url: '/batch/<batch_id>' }`. */
+export declare const batchSubmitAnswer: ZodTypeAny;
+/** GET /batch/{batch_id}: download links only when completed, error_message only (and always) when failed. */
+export declare const batchStatusAnswer: ZodTypeAny;
+/** GET /batch: `{ jobs, next_cursor: string | null, has_more }`. */
+export declare const batchListAnswer: ZodTypeAny;
+/** One line of a results file: `{ original_identifier, internal_id, data }`, data the generation's bare person_data. */
+export declare function batchRecord(generation: 1 | 2): ZodTypeAny;
 
 /** What in the sandbox's exchanges breaks the contract, one line each; [] when all hold. */
 export declare function contractViolations(exchanges: readonly SandboxRequestLogEntry[]): string[];
+
+/**
+ * What in a batch job's downloaded results breaks the contract, one line each; [] when all hold.
+ * `input`: the file's text (JSON lines, each ended by `\n`), or its records as lines or parsed
+ * values. `identifiers`: what the job was sent (each record must echo one of them).
+ */
+export declare function batchRecordViolations(
+	input: string | readonly unknown[],
+	options?: { generation?: 1 | 2; identifiers?: readonly string[] },
+): string[];

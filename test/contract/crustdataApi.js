@@ -209,6 +209,147 @@ const LIVE_PATH = '/person/professional_network/enrich/live';
 const CONTACT_PATH = '/person/contact/enrich';
 const BILLABLE_PATHS = [ENRICH_PATH, LIVE_PATH, CONTACT_PATH];
 
+// ---- Batch jobs (the notes' "Async batch jobs"; the list's shape from Crustdata's batch API reference) ----
+
+const BATCH_SUBMIT_PATH = '/batch/person/enrich';
+const BATCH_LIST_PATH = '/batch';
+const MAX_BATCH_IDENTIFIERS = 10000;
+const BATCH_STATUSES = ['pending', 'processing', 'completed', 'failed'];
+
+/** Which batch exchange a request is: 'submit', 'status', 'list' or null. */
+function batchRouteOf(method, path) {
+	if (method === 'POST' && path === BATCH_SUBMIT_PATH) return 'submit';
+	if (method === 'GET' && path === BATCH_LIST_PATH) return 'list';
+	if (method === 'GET' && /^\/batch\/[^/]+$/.test(path)) return 'status';
+	return null;
+}
+
+/** The pieces of one comma-separated string (trimmed, empty ones dropped). */
+const splitCommas = (text) =>
+	text
+		.split(',')
+		.map((piece) => piece.trim())
+		.filter((piece) => piece !== '');
+
+/** A list the batch API takes as an array or as one comma-separated string, `min` to `max` entries. */
+const listOrCommas = (item, min, max) => {
+	const list = z.array(item).min(min).max(max);
+	return z.union([list, z.string().transform(splitCommas).pipe(list)]);
+};
+
+/** The identifiers a submit body carries, as the API splits them; [] when there are none. */
+function batchIdentifiers(body) {
+	for (const key of ['professional_network_profile_urls', 'business_emails']) {
+		const value = body && body[key];
+		if (Array.isArray(value)) return value;
+		if (typeof value === 'string') return splitCommas(value);
+	}
+	return [];
+}
+
+// Identifiers are not checked here: the notes say a batch job leaves out what matches nobody, and
+// say nothing of a malformed identifier failing the job (unlike the synchronous endpoint).
+const batchIdentifierList = listOrCommas(z.string().min(1), 1, MAX_BATCH_IDENTIFIERS);
+
+/** POST /batch/person/enrich: one identifier type, 1 to 10,000; no min_similarity_score, preview or verified. */
+const batchSubmitRequest = (generation) =>
+	z
+		.object({
+			professional_network_profile_urls: batchIdentifierList.optional(),
+			business_emails: batchIdentifierList.optional(),
+			fields: listOrCommas(fieldOf(generation), 0, Infinity).optional(),
+			chunk_size: z.number().int().min(10).max(1000).optional(),
+			webhook_url: z.string().url().optional(),
+		})
+		.strict()
+		.refine(oneIdentifierType, 'exactly one of professional_network_profile_urls and business_emails');
+
+const count = z.number().int().min(0);
+const timestamp = z.string().datetime({ offset: true });
+
+const batchSubmitAnswer = z
+	.object({
+		batch_id: z.string().min(1),
+		status: z.literal('pending'),
+		entity: z.literal('person'),
+		action: z.literal('enrich'),
+		identifier_count: count.min(1).max(MAX_BATCH_IDENTIFIERS),
+		entities_requested: count,
+		status_url: z.string(),
+	})
+	.strict()
+	.refine((answer) => answer.status_url === `/batch/${answer.batch_id}`, { message: 'status_url is not /batch/<batch_id>', path: ['status_url'] })
+	.refine((answer) => answer.entities_requested === answer.identifier_count, { message: 'entities_requested is not identifier_count', path: ['entities_requested'] });
+
+/** One job as GET /batch/{batch_id} and the list show it; the list's documented jobs carry no links. */
+const batchJobFields = {
+	batch_id: z.string().min(1),
+	status: z.enum(BATCH_STATUSES),
+	entity: z.string().min(1),
+	action: z.string().min(1),
+	identifier_count: count,
+	result_count: count,
+	entities_requested: count,
+	entities_fulfilled: count,
+	created_at: timestamp,
+	completed_at: timestamp.optional(),
+	download_url: z.string().url().optional(),
+	download_urls: z.array(z.string().url()).optional(),
+	error_message: z.string().optional(),
+};
+
+/** The notes: completed_at, download_url and download_urls only once completed (completed_at also on failure), error_message only when failed. */
+function batchJobRules(job, context) {
+	const issue = (path, message) => context.addIssue({ code: z.ZodIssueCode.custom, path: [path], message });
+	const finished = job.status === 'completed' || job.status === 'failed';
+	if (job.completed_at !== undefined && !finished) issue('completed_at', `completed_at on a ${job.status} job`);
+	for (const key of ['download_url', 'download_urls']) if (job[key] !== undefined && job.status !== 'completed') issue(key, `${key} on a ${job.status} job`);
+	if (job.error_message !== undefined && job.status !== 'failed') issue('error_message', `error_message on a ${job.status} job`);
+	if (job.status === 'failed' && job.error_message === undefined) issue('error_message', 'a failed job without error_message');
+	// a person enrichment job delivers at most one record per identifier sent
+	if (job.entity === 'person' && job.action === 'enrich' && job.entities_fulfilled > job.entities_requested) {
+		issue('entities_fulfilled', 'more entities fulfilled than requested');
+	}
+}
+
+const batchListJob = z.object(batchJobFields).strict().superRefine(batchJobRules);
+
+const batchStatusAnswer = z
+	.object(batchJobFields)
+	.strict()
+	.superRefine((job, context) => {
+		batchJobRules(job, context);
+		// a completed job with records names its files; with none it may (a link that 404s)
+		if (job.status === 'completed' && job.result_count > 0 && (job.download_url === undefined || !job.download_urls || job.download_urls.length === 0)) {
+			context.addIssue({ code: z.ZodIssueCode.custom, path: ['download_urls'], message: 'a completed job with records and no download links' });
+		}
+	});
+
+/** GET /batch: the account's jobs, newest first, a page at a time. */
+const batchListAnswer = z
+	.object({ jobs: z.array(batchListJob), next_cursor: z.string().min(1).nullable(), has_more: z.boolean() })
+	.strict()
+	.refine((answer) => answer.has_more === (answer.next_cursor !== null), { message: 'has_more and next_cursor disagree', path: ['has_more'] });
+
+/**
+ * One line of a results file: `data` is the bare person_data (no confidence_score), always with
+ * the default basic_profile and social_handles, and internal_id is its crustdata_person_id.
+ */
+const batchRecord = (generation) =>
+	z
+		.object({ original_identifier: z.string(), internal_id: z.number(), data: personData(generation) })
+		.strict()
+		.superRefine((record, context) => {
+			for (const section of ['basic_profile', 'social_handles']) {
+				if (record.data[section] === undefined) context.addIssue({ code: z.ZodIssueCode.custom, path: ['data', section], message: `no ${section} (a default section)` });
+			}
+			const id = record.data.crustdata_person_id;
+			if (id !== undefined && id !== record.internal_id) context.addIssue({ code: z.ZodIssueCode.custom, path: ['internal_id'], message: 'internal_id is not data.crustdata_person_id' });
+		});
+
+/** The error types the notes and the reference name for a batch route's status. */
+const BATCH_ERROR_TYPES = { 404: 'not_found', 429: 'rate_limit_exceeded' };
+
 /** The request schema of a billable route. */
 function requestSchema(path, generation) {
 	if (path === LIVE_PATH) return liveRequest(generation);
@@ -217,13 +358,42 @@ function requestSchema(path, generation) {
 }
 
 /** The answer schema for a route, a status and the generation the sandbox imitated then. */
-function answerSchema(path, status, generation) {
+function answerSchema(method, path, status, generation) {
+	const batch = batchRouteOf(method, path);
 	if (status === 401) return keyRejected;
 	if (ERROR_TYPES[status]) return errorBodyOf(z.literal(ERROR_TYPES[status]));
+	if (batch && BATCH_ERROR_TYPES[status]) return errorBodyOf(z.literal(BATCH_ERROR_TYPES[status]));
 	if (status >= 400) return errorBody;
+	if (batch === 'submit') return batchSubmitAnswer;
+	if (batch === 'status') return batchStatusAnswer;
+	if (batch === 'list') return batchListAnswer;
 	if (path === '/account/credits') return accountCreditsAnswer;
 	if (path === '/account/endpoints') return accountEndpointsAnswer;
 	return path === CONTACT_PATH ? contactAnswer : enrichAnswer(generation);
+}
+
+/** An accepted submit the API would refuse, an answer that counts other identifiers, a status of another job. */
+function batchExchangeViolations(where, route, exchange, answerParsed) {
+	const { path, status, answer } = exchange;
+	if (status >= 300) return [];
+	const violations = [];
+	if (route === 'submit') {
+		const parsedRequest = batchSubmitRequest(exchange.apiGeneration).safeParse(exchange.body);
+		if (!parsedRequest.success) violations.push(`${where}: accepted a request the API refuses: ${describeIssues(parsedRequest.error)}`);
+		if (exchange.headers['x-api-version'] === undefined) violations.push(`${where}: accepted a submit without x-api-version`);
+		const sent = batchIdentifiers(exchange.body).length;
+		if (answerParsed && answer.body.identifier_count !== sent) violations.push(`${where}: identifier_count ${answer.body.identifier_count} for ${sent} identifiers sent`);
+	}
+	if (route === 'status' && answerParsed) {
+		let asked = path.slice('/batch/'.length);
+		try {
+			asked = decodeURIComponent(asked);
+		} catch {
+			// a malformed escape stays as sent
+		}
+		if (answer.body.batch_id !== asked) violations.push(`${where}: answers for batch ${answer.body.batch_id}, not ${asked}`);
+	}
+	return violations;
 }
 
 const describeIssues = (error) => error.issues.map((issue) => `${issue.path.join('.') || '(top)'}: ${issue.message}`).join('; ');
@@ -253,8 +423,10 @@ function contractViolations(exchanges) {
 			violations.push(`${where}: answered without a recorded answer`);
 			continue;
 		}
-		const parsedAnswer = answerSchema(path, status, generation).safeParse(answer.body);
+		const parsedAnswer = answerSchema(method, path, status, generation).safeParse(answer.body);
 		if (!parsedAnswer.success) violations.push(`${where}: the answer breaks the contract: ${describeIssues(parsedAnswer.error)}`);
+		const batch = batchRouteOf(method, path);
+		if (batch) violations.push(...batchExchangeViolations(where, batch, exchange, parsedAnswer.success));
 		if (!BILLABLE_PATHS.includes(path)) continue;
 		if (status < 300) {
 			const parsedRequest = requestSchema(path, generation).safeParse(exchange.body);
@@ -264,6 +436,41 @@ function contractViolations(exchanges) {
 		}
 		if (status !== 401 && !rateLimitHeaders.safeParse(answer.headers).success) violations.push(`${where}: no x-ratelimit-* headers`);
 	}
+	return violations;
+}
+
+/**
+ * What in a batch job's downloaded results breaks the contract, one line each; [] when all hold.
+ * `input`: the results file's text (JSON lines, each ended by `\n`), or its records as lines or
+ * parsed values. `options.generation` (default 1) is the account's API generation;
+ * `options.identifiers`, when given, are what the job was sent (each record must echo one).
+ */
+function batchRecordViolations(input, options = {}) {
+	const generation = options.generation || 1;
+	const sent = options.identifiers ? new Set(options.identifiers) : null;
+	const violations = [];
+	let lines = input;
+	if (typeof input === 'string') {
+		if (input !== '' && !input.endsWith('\n')) violations.push('the last line is not ended by \\n');
+		lines = input.split('\n');
+		if (lines[lines.length - 1] === '') lines.pop();
+	}
+	const schema = batchRecord(generation);
+	lines.forEach((line, index) => {
+		const where = `record ${index + 1}`;
+		let record = line;
+		if (typeof line === 'string') {
+			try {
+				record = JSON.parse(line);
+			} catch {
+				violations.push(`${where}: not a JSON line: ${JSON.stringify(line.slice(0, 60))}`);
+				return;
+			}
+		}
+		const parsed = schema.safeParse(record);
+		if (!parsed.success) violations.push(`${where}: breaks the contract: ${describeIssues(parsed.error)}`);
+		else if (sent && !sent.has(record.original_identifier)) violations.push(`${where}: "${record.original_identifier}" is no identifier the job was sent`);
+	});
 	return violations;
 }
 
@@ -278,5 +485,11 @@ module.exports = {
 	keyRejected,
 	accountEndpointsAnswer,
 	accountCreditsAnswer,
+	batchSubmitRequest,
+	batchSubmitAnswer,
+	batchStatusAnswer,
+	batchListAnswer,
+	batchRecord,
 	contractViolations,
+	batchRecordViolations,
 };

@@ -1,6 +1,6 @@
 // The workflows in examples/ import cleanly into a real n8n, and the ones that need no outside
-// service run against the sandbox: a CSV in, an enriched CSV out; a dry run checked against a
-// budget before enriching; a webhook that enriches one email and responds.
+// service run against the sandbox: a CSV in, an enriched CSV out; a CRM export through batch jobs;
+// a dry run checked against a budget before enriching; a webhook that enriches one email and responds.
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
@@ -58,15 +58,29 @@ describe(`examples in n8n ${VERSION}`, () => {
 		}
 	});
 
-	it('CSV in, enriched CSV out', async () => {
-		fs.copyFileSync(SAMPLE_CSV, path.join(filesDir, 'leads.csv'));
-		const { code, stdout, stderr } = await executeWorkflow(instance, 'ExampleCsvToCsv1');
+	/** Runs a CSV example on the 100 sample rows: one enriched row per input row, in order, CRM IDs kept. */
+	async function enrichSampleCsv(workflowId, input, output) {
+		fs.copyFileSync(SAMPLE_CSV, path.join(filesDir, input));
+		const { code, stdout, stderr } = await executeWorkflow(instance, workflowId);
 		assert.equal(code, 0, stdout + stderr);
-		const [header, ...lines] = fs.readFileSync(path.join(filesDir, 'leads-enriched.csv'), 'utf8').trim().split('\n');
+		const [header, ...lines] = fs.readFileSync(path.join(filesDir, output), 'utf8').trim().split('\n');
 		assert.match(header, /row_id.*linkedin_url.*status.*name.*title.*company/);
-		assert.equal(lines.length, 100, 'one row per input row (best match only)');
+		assert.equal(lines.length, 100, 'one row per input row');
 		assert.ok(lines.filter((line) => line.includes(',matched,')).length >= 80);
 		assert.ok(lines.some((line) => line.startsWith('crm-001,') && line.includes('Ada Lovelace')));
+	}
+
+	it('CSV in, enriched CSV out', async () => {
+		await enrichSampleCsv('ExampleCsvToCsv1', 'leads.csv', 'leads-enriched.csv');
+	});
+
+	it('a CRM export through one batch job, every row mapped back, the key never sent to the results host', async () => {
+		sandbox.reset();
+		await enrichSampleCsv('ExampleBatchCrm01', 'crm-export.csv', 'crm-export-enriched.csv');
+		const submits = sandbox.requests.filter((request) => request.method === 'POST');
+		assert.deepEqual(submits.map((request) => request.path), ['/batch/person/enrich']);
+		assert.ok(sandbox.downloads.length > 0);
+		for (const download of sandbox.downloads) assert.equal(download.headers.authorization, undefined);
 	});
 
 	// Before the webhook example: `n8n execute` cannot run beside the `n8n start` that one leaves running.

@@ -10,6 +10,8 @@ export interface EnrichRunOptions {
 	onError?: 'stopWorkflow' | 'continueRegularOutput' | 'continueErrorOutput';
 	/** Parameters of a node after the enrich node whose expressions read paired items. */
 	downstream?: { inputRow: string; enriched: string };
+	/** Cancels the run after this many milliseconds, as the editor's Stop button does. */
+	cancelAfterMs?: number;
 }
 
 export interface EnrichRun {
@@ -46,3 +48,12 @@ export declare function callAsTool(options: ToolCallOptions): Promise<ToolCall>;
 
 /** Stops the timers n8n's services start on first use, so the test process can exit. */
 export declare function stopN8nServices(): void;
+
+export interface NodeLogLine {
+	level: 'error' | 'warn' | 'info';
+	message: string;
+	meta?: unknown;
+}
+
+/** Records what nodes log through n8n's logger until `stop()`. */
+export declare function captureNodeLogs(): { lines: NodeLogLine[]; stop(): void };

@@ -12,6 +12,8 @@ const { WorkflowExecute, ExecutionLifecycleHooks, ExecuteContext, SupplyDataCont
 // n8n-core's own copy of the DI container holds its service singletons.
 const { Container } = require(require.resolve('@n8n/di', { paths: [require.resolve('n8n-core')] }));
 const { SSHClientsManager } = require('n8n-core/dist/execution-engine/ssh-clients-manager');
+// The logger a node's `this.logger` is: n8n-core's own copy of @n8n/backend-common's.
+const { Logger } = require(require.resolve('@n8n/backend-common', { paths: [require.resolve('n8n-core')] }));
 const { ScheduledTaskManager } = require('n8n-core/dist/execution-engine/scheduled-task-manager');
 
 const INPUT = 'Input';
@@ -120,6 +122,7 @@ async function runEnrichWorkflow({
 	items,
 	onError,
 	downstream,
+	cancelAfterMs,
 }) {
 	const nodes = [
 		{
@@ -161,7 +164,8 @@ async function runEnrichWorkflow({
 	});
 	const hooks = new ExecutionLifecycleHooks('manual', 'exec-1', { id: 'wf-test', name: 'test', nodes, connections });
 	const additionalData = additionalDataFor(credentialType, credentials, hooks);
-	const run = await new WorkflowExecute(additionalData, 'manual', createRunExecutionData()).run({ workflow, startNode: workflow.getNode(INPUT) });
+	const running = new WorkflowExecute(additionalData, 'manual', createRunExecutionData()).run({ workflow, startNode: workflow.getNode(INPUT) });
+	const run = cancelAfterMs === undefined ? await running : await cancelledAfter(running, hooks, cancelAfterMs);
 	const runData = run.data.resultData.runData;
 	const outputsOf = (name) => runData[name]?.[0]?.data?.main ?? [];
 	return {
@@ -171,6 +175,33 @@ async function runEnrichWorkflow({
 		downstream: outputsOf(DOWNSTREAM)[0] ?? [],
 		hints: runData[NODE]?.[0]?.hints ?? [],
 	};
+}
+
+/**
+ * Cancels a run as the editor's Stop button does, after `ms`: n8n aborts the execution's cancel
+ * signal and reports the run data it has through the `workflowExecuteAfter` hook (the run's own
+ * promise does not settle on a cancel).
+ */
+function cancelledAfter(running, hooks, ms) {
+	return new Promise((resolve, reject) => {
+		hooks.addHandler('workflowExecuteAfter', (fullRunData) => resolve(fullRunData));
+		running.then(resolve, reject);
+		setTimeout(() => running.cancel(), ms);
+	});
+}
+
+/**
+ * Records what nodes log through n8n's logger until `stop()`: each line's level, message and
+ * metadata, as n8n would write them.
+ */
+function captureNodeLogs() {
+	const logger = Container.get(Logger);
+	// Debug is a read-only no-op unless n8n logs at that level.
+	const levels = ['error', 'warn', 'info'];
+	const original = Object.fromEntries(levels.map((level) => [level, logger[level]]));
+	const lines = [];
+	for (const level of levels) logger[level] = (message, meta) => void lines.push({ level, message, meta });
+	return { lines, stop: () => Object.assign(logger, original) };
 }
 
 /** What n8n hands a node's context besides the workflow: the credential store and the URLs. */
@@ -265,4 +296,4 @@ function stopN8nServices() {
 	if (Container.has(ScheduledTaskManager)) Container.get(ScheduledTaskManager).deregisterAllCrons();
 }
 
-module.exports = { runEnrichWorkflow, callAsTool, stopN8nServices };
+module.exports = { runEnrichWorkflow, callAsTool, stopN8nServices, captureNodeLogs };

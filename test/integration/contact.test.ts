@@ -183,7 +183,8 @@ describe('generation 2: contact data from /person/contact/enrich', () => {
 		expect(sent.map((request) => request.status)).toEqual(Array(8).fill(200));
 		expect(requestsTo(CONTACT)).toHaveLength(4);
 		expect(sent[4].at - sent[0].at).toBeGreaterThanOrEqual(59_000);
-	}, 90_000);
+		// A real minute's window: on a loaded CI machine the second window's answers can come late.
+	}, 180_000);
 
 	it('loses no profile when credits run out during the contact pass', async () => {
 		// The profile request costs 3 credits (3 unique matches); nothing is left for contact data.

@@ -91,11 +91,23 @@ if (env.SANDBOX_GRANTED_SECTIONS !== undefined) {
 		.filter(Boolean);
 }
 
+// the batch jobs' schedule: SANDBOX_BATCH_PROCESSING_MS=2000 and the like
+const BATCH_ENV = {
+	SANDBOX_BATCH_PENDING_MS: 'pendingMs',
+	SANDBOX_BATCH_PROCESSING_MS: 'processingMs',
+	SANDBOX_BATCH_PER_IDENTIFIER_MS: 'perIdentifierMs',
+	SANDBOX_BATCH_PART_RECORDS: 'partRecords',
+	SANDBOX_BATCH_MAX_ACTIVE: 'maxActive',
+};
+for (const [name, key] of Object.entries(BATCH_ENV)) {
+	if (has(name)) options.batch = { ...options.batch, [key]: num(name) };
+}
+
 let started;
 try {
 	started = startSandbox(options);
 } catch (err) {
-	// an option value startSandbox refuses (apiGeneration, contactOnEnrich)
+	// an option value startSandbox refuses (apiGeneration, contactOnEnrich, batch)
 	process.stderr.write(`Crustdata sandbox failed to start: ${err.message}\n`);
 	process.exit(2);
 }
@@ -105,6 +117,7 @@ started.then(
 		process.stdout.write(
 			`Crustdata sandbox listening on ${sandbox.url} (API key: ${sandbox.apiKey})\n`,
 		);
+		process.stdout.write(`Batch job results served from ${sandbox.resultsUrl}\n`);
 		if (has('SANDBOX_URL_FILE')) fs.writeFileSync(env.SANDBOX_URL_FILE, sandbox.url);
 		let closing = false;
 		const stop = () => {

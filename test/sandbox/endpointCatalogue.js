@@ -2,7 +2,8 @@
 /*
  * The endpoint listing that GET /account/endpoints answers from: the two billable person
  * endpoints, whose rpm, status and fields the sandbox fills in from its options at request time
- * (and /person/contact/enrich on API generation 2), and an illustrative catalogue of Crustdata's other endpoints so that the unfiltered answer is as
+ * (and /person/contact/enrich on API generation 2, and /batch/person/enrich's fields and status),
+ * and an illustrative catalogue of Crustdata's other endpoints so that the unfiltered answer is as
  * large as the real one (about 76 KB). CommonJS, Node 20, no dependencies.
  */
 
@@ -11,6 +12,7 @@ const dataset = require('./dataset');
 const ENRICH_PATH = '/person/enrich';
 const LIVE_PATH = '/person/professional_network/enrich/live';
 const CONTACT_ENRICH_PATH = '/person/contact/enrich';
+const BATCH_ENRICH_PATH = '/batch/person/enrich';
 const CREDITS_PATH = '/account/credits';
 const ACCOUNT_ENDPOINTS_PATH = '/account/endpoints';
 const ACCOUNT_ENDPOINTS_LIMIT = 300;
@@ -460,7 +462,8 @@ const ENDPOINT_CATALOGUE = Object.freeze(
 			),
 		},
 		{
-			path: '/batch/person/enrich',
+			// its fields follow the options as /person/enrich's do (filled in per request); rpm fixed
+			path: BATCH_ENRICH_PATH,
 			category: 'Batch',
 			status: 'enabled',
 			rpm: 10,
@@ -518,6 +521,7 @@ const ENDPOINT_CATALOGUE = Object.freeze(
 module.exports = {
 	ACCOUNT_ENDPOINTS_LIMIT,
 	ACCOUNT_ENDPOINTS_PATH,
+	BATCH_ENRICH_PATH,
 	CONTACT_ENRICH_PATH,
 	CREDITS_PATH,
 	ENDPOINT_CATALOGUE,

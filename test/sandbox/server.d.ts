@@ -122,6 +122,70 @@ export interface SandboxHostile {
 	entryFaults?: SandboxEntryFault[];
 }
 
+/**
+ * The batch jobs' schedule (option `batch`), time-scaled: a job is `pending` for pendingMs, then
+ * `processing` for processingMs + perIdentifierMs × identifier_count, then `completed` (or
+ * `failed`). Fixed for a job when it is submitted. A partial object merges with the current one;
+ * a null key (or `batch: null`) goes back to the default; nonsense is a TypeError.
+ */
+export interface SandboxBatchSchedule {
+	/** Default 20. */
+	pendingMs: number;
+	/** Default 80. */
+	processingMs: number;
+	/** Default 0. */
+	perIdentifierMs: number;
+	/** Records per part file (download_urls), a whole number of 1 or more; default 1000. */
+	partRecords: number;
+	/** Active (pending or processing) jobs an account may have; a submit beyond is a 429. Default 5. */
+	maxActive: number;
+}
+
+/**
+ * What happens to the next batch submits that the API would accept (one entry each, in order):
+ * the job IS created (it counts towards maxActive and is billed when it completes) but the answer
+ * is lost: `'dropAfterCreate'` socket destroyed, `'error502AfterCreate'` a gateway's html 502
+ * (logged scripted), `'hangAfterCreate'` no answer until close(); or `'error500BeforeCreate'` a
+ * 500 internal_error and no job.
+ */
+export type SandboxBatchSubmitFault = 'dropAfterCreate' | 'error502AfterCreate' | 'hangAfterCreate' | 'error500BeforeCreate';
+
+/** How the next status reads (GET /batch/{id}, after the key check) fail: a 500 internal_error, a gateway's html 502, socket destroyed, or no answer. */
+export type SandboxBatchStatusFault = 500 | 502 | 'drop' | 'hang';
+
+/**
+ * How every result file is served while set: `'truncate'` the first half of the gzip bytes (200,
+ * content-length of that half), `'garbage'` bytes that are neither gzip nor JSON lines, `'plain'`
+ * the JSON lines uncompressed, `'contentEncoding'` the gzip bytes with `Content-Encoding: gzip`.
+ */
+export type SandboxBatchResultFault = 'truncate' | 'garbage' | 'plain' | 'contentEncoding';
+
+/** A job of "another workflow" on the same account (option batchFaults.otherJobs). */
+export interface SandboxBatchOtherJob {
+	identifierCount: number;
+	/** It is active (pending, then processing) for this long from configure(), then completed with result_count 0. */
+	runMs: number;
+	/** Its created_at lies this far in the past (default 0). */
+	createdAgoMs?: number;
+}
+
+/**
+ * Batch faults (option `batchFaults`). configure() replaces the whole object (null: none); an
+ * unknown key or a wrong value is a TypeError. The queues are consumed as they apply; reset()
+ * empties them (and removes every job); `results` and `listDelayMs` stay until configured back.
+ */
+export interface SandboxBatchFaults {
+	/** The next submitted jobs fail, one entry per job in order, with that error_message when their processing ends. */
+	failJobs?: Array<{ error_message: string }>;
+	submit?: SandboxBatchSubmitFault[];
+	/** A job created by a lost-answer submit shows in GET /batch only after this many ms (default 0). */
+	listDelayMs?: number;
+	status?: SandboxBatchStatusFault[];
+	results?: SandboxBatchResultFault | null;
+	/** Created at once when configured (so options show []); they hold slots and show in the list. */
+	otherJobs?: SandboxBatchOtherJob[];
+}
+
 /** PEM strings for startSandbox({ tls }); test/faults/selfSignedCert.js makes a pair for 127.0.0.1. */
 export interface SandboxTls {
 	key: string;
@@ -191,6 +255,10 @@ export interface SandboxOptions {
 	grantedSections?: string[];
 	/** Answers of a hostile server (default null: none). configure() replaces it whole (a copy); reset() keeps it; nonsense makes configure() throw a TypeError. */
 	hostile?: SandboxHostile | null;
+	/** The batch jobs' schedule (see SandboxBatchSchedule); a partial object merges, a null key goes back to its default. */
+	batch?: { [K in keyof SandboxBatchSchedule]?: number | null } | null;
+	/** Batch faults (see SandboxBatchFaults); configure() replaces them whole. */
+	batchFaults?: SandboxBatchFaults | null;
 }
 
 /** Options as currently in effect (forcedResponses = the scripted answers still pending). */
@@ -221,6 +289,9 @@ export interface SandboxEffectiveOptions {
 	grantedSections: string[];
 	/** The switches that are set, as given (defaults such as redirectStatus 307 are not filled in). */
 	hostile: SandboxHostile | null;
+	batch: SandboxBatchSchedule;
+	/** The fault queues still pending and the switches; otherJobs is always [] (they were created when configured). */
+	batchFaults: Required<SandboxBatchFaults>;
 }
 
 /** One request that reached a known route (control endpoints excluded). */
@@ -238,9 +309,9 @@ export interface SandboxRequestLogEntry {
 	body: unknown;
 	/** HTTP status sent, 'dropped' for a destroyed socket, null while still pending (latency). */
 	status: number | 'dropped' | null;
-	/** Length of the identifier array in the body (0 when none). */
+	/** Length of the identifier array in the body (0 when none); a batch submit's comma-separated string counts its pieces. */
 	identifierCount: number;
-	/** Credits billed for this request (0 unless a 200 with matches). */
+	/** Credits billed for this request (0 unless a 200 with matches); a batch submit's, once its job completed. */
 	creditsUsed: number;
 	/** The API generation the sandbox imitated when the request arrived. */
 	apiGeneration: SandboxApiGeneration;
@@ -299,6 +370,85 @@ export interface SandboxAccountEndpoints {
 	endpoints: SandboxEndpointPermission[];
 }
 
+/** Status of a batch job. */
+export type SandboxBatchJobStatus = 'pending' | 'processing' | 'completed' | 'failed';
+
+/** The 200 answer of POST /batch/person/enrich. */
+export interface SandboxBatchSubmitAnswer {
+	batch_id: string;
+	status: 'pending';
+	entity: 'person';
+	action: 'enrich';
+	identifier_count: number;
+	entities_requested: number;
+	/** `/batch/<batch_id>`. */
+	status_url: string;
+}
+
+/** The 200 answer of GET /batch/{batch_id}, and (without the links) one job of GET /batch. */
+export interface SandboxBatchStatus {
+	batch_id: string;
+	status: SandboxBatchJobStatus;
+	entity: 'person';
+	action: 'enrich';
+	identifier_count: number;
+	/** Records in the results (0 until completed). */
+	result_count: number;
+	entities_requested: number;
+	entities_fulfilled: number;
+	/** ISO 8601. */
+	created_at: string;
+	/** ISO 8601, once completed or failed. */
+	completed_at?: string;
+	/** Completed only (status read only): every record in one file; with result_count 0 a link that 404s. */
+	download_url?: string;
+	/** Completed only (status read only): one link per part file of partRecords records; with result_count 0 one link that 404s. */
+	download_urls?: string[];
+	/** Failed only. */
+	error_message?: string;
+}
+
+/** The 200 answer of GET /batch?limit=&status=&cursor= (Crustdata's documented shape). */
+export interface SandboxBatchList {
+	/** Newest first. */
+	jobs: SandboxBatchStatus[];
+	/** The last job's batch_id when more follow (pass it as `cursor`), else null. */
+	next_cursor: string | null;
+	has_more: boolean;
+}
+
+/** One line of a results file (gzipped JSON lines). */
+export interface SandboxBatchRecord {
+	/** The identifier exactly as sent (comma-separated pieces trimmed). */
+	original_identifier: string;
+	/** data.crustdata_person_id. */
+	internal_id: number;
+	/** The bare person_data: basic_profile, social_handles and the requested fields; no confidence_score. */
+	data: { crustdata_person_id: number } & Record<string, unknown>;
+}
+
+/** One request that reached the results origin. */
+export interface SandboxDownloadLogEntry {
+	/** Date.now() at arrival. */
+	at: number;
+	method: string;
+	/** Path and query as received. */
+	url: string;
+	/** Lower-cased header names, raw values. */
+	headers: Record<string, string | string[] | undefined>;
+	/** The status sent (null only while being answered). */
+	status: number | null;
+}
+
+/** One webhook callback the sandbox sent. */
+export interface SandboxWebhookLogEntry {
+	at: number;
+	url: string;
+	body: { batch_id: string; status: 'completed' | 'failed' };
+	/** The receiver's status, 'error' when it could not be reached, null while in flight. */
+	status: number | 'error' | null;
+}
+
 export interface Sandbox {
 	/** 'http://127.0.0.1:PORT' ('https://127.0.0.1:PORT' when started with `tls`). */
 	readonly url: string;
@@ -311,13 +461,19 @@ export interface Sandbox {
 	readonly options: SandboxEffectiveOptions;
 	/** Credits billed since start or the last reset(). */
 	readonly creditsUsed: number;
+	/** The results origin, 'http://127.0.0.1:PORT2' (plain http even with tls): where download links point. */
+	readonly resultsUrl: string;
+	/** Every request to the results origin (same array for the sandbox's lifetime; reset() empties it; also GET /__sandbox/downloads). */
+	readonly downloads: SandboxDownloadLogEntry[];
+	/** Every webhook callback sent (reset() empties it; also GET /__sandbox/webhooks). */
+	readonly webhooks: SandboxWebhookLogEntry[];
 	/** Merge options at run time (same keys as startSandbox, except port and tls). */
 	configure(partial: SandboxOptions): void;
-	/** Clear the request log, every rate window, credits used, pending forced responses; re-seed the PRNGs; restart the match_status alternation. Options stay. */
+	/** Clear the request log, every rate window, credits used, pending forced responses, every batch job, the downloads and webhooks logs and the batch fault queues; re-seed the PRNGs; restart the match_status alternation. Options stay. */
 	reset(): void;
 	/** Calls `listener` with the request log before each reset() empties it (for checks over every exchange). */
 	onReset(listener: (requests: readonly SandboxRequestLogEntry[]) => void): void;
-	/** Stop listening and destroy open (keep-alive) sockets. */
+	/** Stop listening (both origins), stop every timer and destroy open (keep-alive) sockets. */
 	close(): Promise<void>;
 }
 

@@ -8,9 +8,11 @@
 const http = require('node:http');
 const https = require('node:https');
 const dataset = require('./dataset');
+const batchJobs = require('./batchJobs');
 const {
 	ACCOUNT_ENDPOINTS_LIMIT,
 	ACCOUNT_ENDPOINTS_PATH,
+	BATCH_ENRICH_PATH,
 	CONTACT_ENRICH_PATH,
 	CREDITS_PATH,
 	ENDPOINT_CATALOGUE,
@@ -30,6 +32,8 @@ const MAX_BODY_BYTES = 5 * 1024 * 1024;
 const BILLABLE_PATHS = Object.freeze([ENRICH_PATH, LIVE_PATH, CONTACT_ENRICH_PATH]);
 /** The person endpoints whose fields follow the options (gatedSections, generation, grants). */
 const PERSON_PATHS = Object.freeze([ENRICH_PATH, LIVE_PATH]);
+/** Listed with the person endpoints' fields, as the batch submit checks them the same way; rpm stays the catalogue's. */
+const PERSON_FIELD_PATHS = Object.freeze([...PERSON_PATHS, BATCH_ENRICH_PATH]);
 const CONTACT_ON_ENRICH = Object.freeze(['reject400', 'deny403', 'omit']);
 /** GET /account/endpoints: its own window, in real time (never scaled by rateLimit.windowMs). */
 const ACCOUNT_ENDPOINTS_WINDOW_MS = 60000;
@@ -92,6 +96,8 @@ const DEFAULT_OPTIONS = Object.freeze({
 	contactOnEnrich: 'reject400',
 	grantedSections: Object.freeze([]),
 	hostile: null,
+	batch: batchJobs.DEFAULT_BATCH,
+	batchFaults: batchJobs.DEFAULT_BATCH_FAULTS,
 });
 
 /** `port` and `tls` are taken by startSandbox() only (the server is made once). */
@@ -425,12 +431,16 @@ function mergeOptions(current, partial) {
 			if (value !== undefined) next.accountEndpointsAnswer = normalizeAccountEndpointsAnswer(value);
 		} else if (key === 'hostile') {
 			if (value !== undefined) next.hostile = normalizeHostile(value);
+		} else if (key === 'batch') next.batch = batchJobs.normalizeBatch(value, current.batch);
+		else if (key === 'batchFaults') {
+			if (value !== undefined) next.batchFaults = batchJobs.normalizeBatchFaults(value);
 		} else if (value !== undefined) next[key] = value;
 	}
 	return next;
 }
 
-function publicOptions(opts, pendingForced) {
+/** `pendingBatchFaults`: the batch fault queues still pending and the switches (the jobs own them). */
+function publicOptions(opts, pendingForced, pendingBatchFaults) {
 	return {
 		...opts,
 		forcedResponses: pendingForced.slice(),
@@ -443,6 +453,8 @@ function publicOptions(opts, pendingForced) {
 				? structuredClone(opts.accountEndpointsAnswer)
 				: opts.accountEndpointsAnswer,
 		hostile: copyHostile(opts.hostile),
+		batch: { ...opts.batch },
+		batchFaults: pendingBatchFaults,
 	};
 }
 
@@ -463,6 +475,7 @@ function startSandbox(options = {}) {
 			endpointRateLimits: {},
 			disabledEndpoints: [],
 			grantedSections: [],
+			batch: { ...DEFAULT_OPTIONS.batch },
 		},
 		options,
 	);
@@ -704,10 +717,12 @@ function startSandbox(options = {}) {
 		return { status, body: { error: { type: 'gateway_error', message: sentence } } };
 	}
 
-	function checkAuthAndVersion(req) {
+	/** `versionRequired` false for the batch reads, whose x-api-version is not required (the notes). */
+	function checkAuthAndVersion(req, versionRequired = true) {
 		if (req.headers.authorization !== `Bearer ${opts.apiKey}`) {
 			return { status: 401, body: { message: 'Invalid API key in request' }, authed: false };
 		}
+		if (!versionRequired) return null;
 		const version = req.headers['x-api-version'];
 		if (version === undefined) {
 			return {
@@ -761,24 +776,30 @@ function startSandbox(options = {}) {
 				} catch (err) {
 					return send(res, 400, errorBody('invalid_request', err.message));
 				}
-				return send(res, 200, { ok: true, options: publicOptions(opts, forced) });
+				return send(res, 200, { ok: true, options: api.options });
 			}
 			if (method === 'GET' && path === '/__sandbox/state') {
 				return send(res, 200, {
-					options: publicOptions(opts, forced),
+					options: api.options,
 					creditsUsed,
 					requestCount: requests.length,
 					pendingForcedResponses: forced.length,
+					resultsUrl: api.resultsUrl,
+					batchJobCount: batch.jobCount(),
+					activeBatchJobs: batch.activeCount(),
 				});
 			}
+			if (method === 'GET' && path === '/__sandbox/downloads') return send(res, 200, batch.downloads);
+			if (method === 'GET' && path === '/__sandbox/webhooks') return send(res, 200, batch.webhooks);
 			return send(res, 404, errorBody('not_found', 'Not found'));
 		}
 
 		const isEnrich = method === 'POST' && BILLABLE_PATHS.includes(path);
 		const isCredits = method === 'GET' && path === CREDITS_PATH;
 		const isAccountEndpoints = method === 'GET' && path === ACCOUNT_ENDPOINTS_PATH;
+		const batchRoute = batchJobs.batchRoute(method, path);
 		// Crustdata names a missing route, which tells a wrong Base URL from a lookup that found nobody
-		if (!isEnrich && !isCredits && !isAccountEndpoints)
+		if (!isEnrich && !isCredits && !isAccountEndpoints && !batchRoute)
 			return send(res, 404, errorBody('not_found', `No route for ${method} ${path}`));
 
 		const idKey =
@@ -795,7 +816,12 @@ function startSandbox(options = {}) {
 			headers: { ...req.headers },
 			body,
 			status: null,
-			identifierCount: idKey ? body[idKey].length : 0,
+			identifierCount:
+				batchRoute === 'submit'
+					? batchJobs.countIdentifiers(parsedOk ? body : null)
+					: idKey
+						? body[idKey].length
+						: 0,
 			creditsUsed: 0,
 			apiGeneration: opts.apiGeneration,
 			answer: null,
@@ -818,6 +844,21 @@ function startSandbox(options = {}) {
 				entry.scripted = true;
 				return finish(redirect.status, redirect.body, redirect.headers, 0, true);
 			}
+		}
+
+		// batch jobs: answered at once (no latencyMs, no rate window); the version only on submit
+		if (batchRoute) {
+			const authErr = checkAuthAndVersion(req, batchRoute === 'submit');
+			if (authErr) return finish(authErr.status, authErr.body);
+			const outcome = batch.answer(batchRoute, { path, search, body, parsedOk, entry });
+			if (outcome.drop) {
+				entry.status = 'dropped';
+				req.socket.destroy();
+				return;
+			}
+			if (outcome.hang) return; // no answer; close() destroys the socket
+			if (outcome.scripted) entry.scripted = true;
+			return finish(outcome.status, outcome.body, outcome.headers || {});
 		}
 
 		if (isCredits) {
@@ -1046,13 +1087,14 @@ function startSandbox(options = {}) {
 		const endpoints = [];
 		for (const e of ENDPOINT_CATALOGUE) {
 			const person = PERSON_PATHS.includes(e.path);
+			const personFieldsApply = PERSON_FIELD_PATHS.includes(e.path);
 			// generation 2 enables it for every key; generation 1 keeps the fixed catalogue entry
 			const contact = e.path === CONTACT_ENRICH_PATH && generation === 2;
 			let status = contact ? 'enabled' : e.status;
 			if (e.path === LIVE_PATH && !opts.liveEnabled) status = 'not_enabled';
 			if (opts.disabledEndpoints.includes(e.path)) status = 'not_enabled';
 			let fields;
-			if (person) {
+			if (personFieldsApply) {
 				fields = { enabled: personFields.enabled.slice(), disabled: personFields.disabled.slice() };
 			} else if (contact) fields = { enabled: dataset.CONTACT_FIELDS.slice(), disabled: [] };
 			else fields = { enabled: e.fields.enabled.slice(), disabled: e.fields.disabled.slice() };
@@ -1134,33 +1176,13 @@ function startSandbox(options = {}) {
 		}
 	}
 
-	/** Validate the body and build the answer of /person/enrich or the live endpoint; throws HttpError. */
-	function answer(body, parsedOk, live) {
-		const { ids, byEmail } = readIdentifiers(body, parsedOk);
-		const generation = opts.apiGeneration;
-		if (byEmail && live)
-			throw badRequest('Live enrich supports professional_network_profile_urls only');
-		if (byEmail && !opts.emailLookupEnabled) {
-			throw badRequest(
-				'business_emails is not supported on this endpoint; use /person/contact/enrich',
-			);
-		}
-
-		if (body.preview !== undefined && typeof body.preview !== 'boolean')
-			throw badRequest('preview must be a boolean');
-		const preview = body.preview === true;
-		if (preview && !opts.previewEnabled)
-			throw badRequest('Preview feature is not available for your account');
-
-		let fields = ['basic_profile', 'social_handles'];
-		if (body.fields !== undefined && body.fields !== null) {
-			if (!Array.isArray(body.fields) || body.fields.some((f) => typeof f !== 'string')) {
-				throw badRequest('fields must be an array of strings');
-			}
-			if (body.fields.length > 0) fields = body.fields;
-		}
-		// generation 2 has no contact section: an unknown field (reject400, below), a 403 naming
-		// the entries (deny403), or left out of the answer (omit)
+	/**
+	 * The `fields` of a /person/enrich (or live, or batch submit) body checked for the generation:
+	 * the ones to project; throws HttpError. Generation 2 has no contact section: an unknown field
+	 * (reject400), a 403 naming the entries (deny403), or left out of the answer (omit).
+	 */
+	function checkEnrichFields(requested, generation) {
+		let fields = requested;
 		let contactEntries = [];
 		if (generation === 2 && opts.contactOnEnrich !== 'reject400') {
 			contactEntries = fields.filter(isContactEntry);
@@ -1189,6 +1211,35 @@ function startSandbox(options = {}) {
 				`Access to field '${gatedField}' is not enabled for your API key`,
 			);
 		}
+		return fields;
+	}
+
+	/** Validate the body and build the answer of /person/enrich or the live endpoint; throws HttpError. */
+	function answer(body, parsedOk, live) {
+		const { ids, byEmail } = readIdentifiers(body, parsedOk);
+		const generation = opts.apiGeneration;
+		if (byEmail && live)
+			throw badRequest('Live enrich supports professional_network_profile_urls only');
+		if (byEmail && !opts.emailLookupEnabled) {
+			throw badRequest(
+				'business_emails is not supported on this endpoint; use /person/contact/enrich',
+			);
+		}
+
+		if (body.preview !== undefined && typeof body.preview !== 'boolean')
+			throw badRequest('preview must be a boolean');
+		const preview = body.preview === true;
+		if (preview && !opts.previewEnabled)
+			throw badRequest('Preview feature is not available for your account');
+
+		let fields = ['basic_profile', 'social_handles'];
+		if (body.fields !== undefined && body.fields !== null) {
+			if (!Array.isArray(body.fields) || body.fields.some((f) => typeof f !== 'string')) {
+				throw badRequest('fields must be an array of strings');
+			}
+			if (body.fields.length > 0) fields = body.fields;
+		}
+		fields = checkEnrichFields(fields, generation);
 
 		let minScore = null;
 		if (body.min_similarity_score !== undefined) {
@@ -1362,24 +1413,54 @@ function startSandbox(options = {}) {
 	if (tls) server.on('secureConnection', track);
 	server.on('clientError', (_err, socket) => socket.destroy());
 
+	// batch jobs, and the second origin that serves their result files (an imitation of S3's
+	// pre-signed links: another host, so a client must not send the key there)
+	const batch = batchJobs.createBatchJobs({
+		options: () => opts,
+		HttpError,
+		errorBody,
+		checkFields: (fields, generation) => checkEnrichFields(fields, generation),
+		isWellFormed: (id, byEmail) => (byEmail ? isBusinessEmail(id) : URL_RE.test(id)),
+		project: (person, fields) => projectPerson(person, selectionTree(fields)),
+		priceOf: (personData, generation) =>
+			generation === 2 ? creditsForGeneration2(personData) : creditsFor(personData),
+		bill: (credits) => {
+			creditsUsed += credits;
+		},
+		creditsUsed: () => creditsUsed,
+		resultsOrigin: () => api.resultsUrl,
+	});
+	const resultsServer = http.createServer(batch.serveDownload);
+	resultsServer.keepAliveTimeout = 5000;
+	const resultsSockets = new Set();
+	resultsServer.on('connection', (socket) => {
+		resultsSockets.add(socket);
+		socket.on('close', () => resultsSockets.delete(socket));
+	});
+	resultsServer.on('clientError', (_err, socket) => socket.destroy());
+
 	const api = {
 		url: '',
 		port: 0,
+		resultsUrl: '',
 		get apiKey() {
 			return opts.apiKey;
 		},
 		get options() {
-			return publicOptions(opts, forced);
+			return publicOptions(opts, forced, batch.pendingFaults());
 		},
 		get creditsUsed() {
 			return creditsUsed;
 		},
 		requests,
+		downloads: batch.downloads,
+		webhooks: batch.webhooks,
 		configure(partial) {
 			const before = opts.seed;
 			opts = mergeOptions(opts, partial);
 			if (partial && Array.isArray(partial.forcedResponses))
 				forced = partial.forcedResponses.slice();
+			if (partial && partial.batchFaults !== undefined) batch.setFaults(opts.batchFaults);
 			if (opts.seed !== before) reseed();
 		},
 		onReset(listener) {
@@ -1394,28 +1475,50 @@ function startSandbox(options = {}) {
 			creditsUsed = 0;
 			answered = 0;
 			forced = [];
+			batch.reset();
 			reseed();
 		},
 		close() {
 			for (const t of timers) clearTimeout(t);
 			timers.clear();
-			return new Promise((resolve) => {
-				server.close(() => resolve());
-				for (const s of sockets) s.destroy();
-				sockets.clear();
-			});
+			batch.close();
+			const closed = (srv, open) =>
+				new Promise((resolve) => {
+					srv.close(() => resolve());
+					for (const s of open) s.destroy();
+					open.clear();
+				});
+			return Promise.all([closed(server, sockets), closed(resultsServer, resultsSockets)]).then(
+				() => undefined,
+			);
 		},
 	};
 
-	return new Promise((resolve, reject) => {
-		server.once('error', reject);
-		server.listen(options.port ?? 0, '127.0.0.1', () => {
-			server.removeListener('error', reject);
-			const { port } = server.address();
-			api.port = port;
-			api.url = `${tls ? 'https' : 'http'}://127.0.0.1:${port}`;
-			resolve(api);
+	/** Listens on 127.0.0.1; resolves to the port. */
+	const listen = (srv, port) =>
+		new Promise((resolve, reject) => {
+			srv.once('error', reject);
+			srv.listen(port, '127.0.0.1', () => {
+				srv.removeListener('error', reject);
+				resolve(srv.address().port);
+			});
 		});
+
+	return listen(server, options.port ?? 0).then(async (port) => {
+		api.port = port;
+		api.url = `${tls ? 'https' : 'http'}://127.0.0.1:${port}`;
+		let resultsPort;
+		try {
+			resultsPort = await listen(resultsServer, 0);
+		} catch (err) {
+			await new Promise((resolve) => server.close(() => resolve()));
+			throw err;
+		}
+		// plain http even when the API is served over TLS: the links are the results host's own
+		api.resultsUrl = `http://127.0.0.1:${resultsPort}`;
+		// the other workflows' jobs of startSandbox({ batchFaults: { otherJobs } })
+		batch.setFaults(opts.batchFaults);
+		return api;
 	});
 }
 

@@ -1,6 +1,12 @@
 import {
 	accountCreditsAnswer,
 	accountEndpointsAnswer,
+	batchListAnswer,
+	batchRecord,
+	batchRecordViolations,
+	batchStatusAnswer,
+	batchSubmitAnswer,
+	batchSubmitRequest,
 	contactAnswer,
 	contactRequest,
 	contractViolations,
@@ -150,5 +156,135 @@ describe('the contract, against the API notes', () => {
 		expect(contractViolations([exchange({ answer: null, status: 500 })])).toEqual(['POST /person/enrich → 500: answered without a recorded answer']);
 		expect(contractViolations([exchange({ answer: { body: { results: [] }, headers }, scripted: true })])).toEqual([]);
 		expect(contactAnswer.safeParse(capturedAnswer).success).toBe(false);
+	});
+});
+
+describe('the batch jobs contract, against the API notes and the batch reference', () => {
+	const BATCH_ID = '22f80b2b-e5bd-480b-86cc-29f79dc6c821';
+	const DVDHSU = 'https://www.linkedin.com/in/dvdhsu/';
+	// The submit and the answer the batch reference quotes.
+	const submit = { professional_network_profile_urls: [DVDHSU], fields: ['basic_profile.name', 'basic_profile.headline', 'basic_profile.current_title'] };
+	const accepted = { batch_id: BATCH_ID, status: 'pending', entity: 'person', action: 'enrich', identifier_count: 1, entities_requested: 1, status_url: `/batch/${BATCH_ID}` };
+	// The reference's status example (a company job: the status route answers for every kind).
+	const completed = {
+		batch_id: '53ab686b-c054-496b-8baf-baff5ecc85cf',
+		status: 'completed',
+		entity: 'company',
+		action: 'enrich',
+		identifier_count: 2,
+		result_count: 2,
+		entities_requested: 2,
+		entities_fulfilled: 2,
+		created_at: '2026-06-12T12:23:03.945900+00:00',
+		completed_at: '2026-06-12T12:23:15.993293+00:00',
+		download_url: 'https://crustdata-batch-api-data.s3.amazonaws.com/53ab686b-c054-496b-8baf-baff5ecc85cf/output/results.jsonl.gz',
+		download_urls: ['https://crustdata-batch-api-data.s3.amazonaws.com/53ab686b-c054-496b-8baf-baff5ecc85cf/output/part-000.jsonl.gz'],
+	};
+	// The reference's record example: the bare person_data, no confidence_score.
+	const record = {
+		original_identifier: DVDHSU,
+		internal_id: 14540,
+		data: {
+			basic_profile: { name: 'David Hsu', headline: 'Founder, CEO @ Retool', current_title: 'Founder, CEO' },
+			social_handles: { professional_network_identifier: { profile_url: 'https://www.linkedin.com/in/dvdhsu' } },
+			crustdata_person_id: 14540,
+		},
+	};
+	const urls = (count: number) => Array.from({ length: count }, (_, i) => `https://www.linkedin.com/in/person-${i}`);
+
+	it("takes the notes' submit: one identifier type, as a list or one comma-separated string, 1 to 10,000, chunk_size 10 to 1,000, and nothing of the synchronous endpoint's own", () => {
+		expect(batchSubmitRequest(1).safeParse(submit).success).toBe(true);
+		expect(batchSubmitRequest(1).safeParse({ business_emails: 'jane.doe@example.com, sam@example.com', chunk_size: 10, webhook_url: 'https://hooks.example.com/done' }).success).toBe(true);
+		expect(batchSubmitRequest(1).safeParse({ professional_network_profile_urls: urls(10_000), chunk_size: 1000 }).success).toBe(true);
+		expect(batchSubmitRequest(1).safeParse({ professional_network_profile_urls: urls(10_001) }).success).toBe(false);
+		expect(batchSubmitRequest(1).safeParse({ professional_network_profile_urls: urls(10_001).join(',') }).success).toBe(false);
+		expect(batchSubmitRequest(1).safeParse({ professional_network_profile_urls: [] }).success).toBe(false);
+		expect(batchSubmitRequest(1).safeParse({ ...submit, chunk_size: 5 }).success).toBe(false);
+		expect(batchSubmitRequest(1).safeParse({ ...submit, chunk_size: 1001 }).success).toBe(false);
+		expect(batchSubmitRequest(1).safeParse({ ...submit, business_emails: ['jane.doe@example.com'] }).success).toBe(false);
+		for (const extra of [{ min_similarity_score: 0.8 }, { preview: true }, { verified: true }]) {
+			expect(batchSubmitRequest(1).safeParse({ ...submit, ...extra }).success).toBe(false);
+		}
+		expect(batchSubmitRequest(1).safeParse({ ...submit, fields: ['assessment'] }).success).toBe(false);
+		expect(batchSubmitRequest(2).safeParse({ ...submit, fields: ['assessment'] }).success).toBe(true);
+	});
+
+	it("parses the reference's submit answer, status and list, and refuses a status_url for another job", () => {
+		expect(batchSubmitAnswer.safeParse(accepted).success).toBe(true);
+		expect(batchSubmitAnswer.safeParse({ ...accepted, status_url: '/batch/another' }).success).toBe(false);
+		expect(batchSubmitAnswer.safeParse({ ...accepted, status: 'processing' }).success).toBe(false);
+		expect(batchStatusAnswer.safeParse(completed).success).toBe(true);
+		const { download_url, download_urls, completed_at, ...pending } = { ...completed, status: 'pending', result_count: 0, entities_fulfilled: 0 };
+		expect([download_url, download_urls, completed_at].every((value) => value !== undefined)).toBe(true);
+		expect(batchStatusAnswer.safeParse(pending).success).toBe(true);
+		const list = {
+			jobs: [
+				{ batch_id: '48b676de-f0d1-4ae5-af52-4e021991efe6', status: 'completed', entity: 'person', action: 'search', identifier_count: 1, result_count: 6, entities_requested: 1, entities_fulfilled: 6, created_at: '2026-06-12T12:02:00.220799+00:00', completed_at: '2026-06-12T12:02:01.816021+00:00' },
+				{ batch_id: 'afb80886-2f90-45f9-a2c7-db407e227ca8', status: 'completed', entity: 'company_v2024', action: 'enrich', identifier_count: 2, result_count: 2, entities_requested: 2, entities_fulfilled: 2, created_at: '2026-03-05T01:06:43.941233+00:00', completed_at: '2026-03-05T01:06:44.904341+00:00' },
+			],
+			next_cursor: 'afb80886-2f90-45f9-a2c7-db407e227ca8',
+			has_more: true,
+		};
+		expect(batchListAnswer.safeParse(list).success).toBe(true);
+		expect(batchListAnswer.safeParse({ ...list, next_cursor: null }).success).toBe(false);
+		expect(batchListAnswer.safeParse({ batches: list.jobs, next_cursor: null }).success).toBe(false);
+	});
+
+	it('refuses error_message on a completed job, links before completion, a failed job without its reason, and more people than identifiers', () => {
+		expect(batchStatusAnswer.safeParse({ ...completed, error_message: 'Internal processing error' }).success).toBe(false);
+		expect(batchStatusAnswer.safeParse({ ...completed, status: 'processing' }).success).toBe(false);
+		const { download_url, download_urls, ...failed } = { ...completed, status: 'failed', result_count: 0, entities_fulfilled: 0 };
+		expect(download_url && download_urls).toBeTruthy();
+		expect(batchStatusAnswer.safeParse({ ...failed, error_message: 'Internal processing error' }).success).toBe(true);
+		expect(batchStatusAnswer.safeParse(failed).success).toBe(false);
+		const { download_url: _merged, download_urls: _parts, ...unlinked } = completed;
+		expect([_merged, _parts].every(Boolean)).toBe(true);
+		expect(batchStatusAnswer.safeParse(unlinked).success).toBe(false);
+		expect(batchStatusAnswer.safeParse({ ...unlinked, result_count: 0, entities_fulfilled: 0 }).success).toBe(true);
+		expect(batchStatusAnswer.safeParse({ ...completed, entity: 'person', entities_fulfilled: 3 }).success).toBe(false);
+	});
+
+	it("parses the reference's record, and refuses a confidence_score, an internal_id of another person or missing default sections", () => {
+		expect(batchRecord(1).safeParse(record).success).toBe(true);
+		expect(batchRecord(1).safeParse({ ...record, confidence_score: 1 }).success).toBe(false);
+		expect(batchRecord(1).safeParse({ ...record, internal_id: 1 }).success).toBe(false);
+		const { social_handles, ...withoutHandles } = record.data;
+		expect(social_handles).toBeDefined();
+		expect(batchRecord(1).safeParse({ ...record, data: withoutHandles }).success).toBe(false);
+		expect(batchRecord(2).safeParse({ ...record, data: { ...record.data, assessment: { score: 80 } } }).success).toBe(true);
+		expect(batchRecord(1).safeParse({ ...record, data: { ...record.data, assessment: { score: 80 } } }).success).toBe(false);
+		const file = `${JSON.stringify(record)}\n${JSON.stringify({ ...record, original_identifier: 'https://www.linkedin.com/in/someone-else' })}\n`;
+		expect(batchRecordViolations(file)).toEqual([]);
+		expect(batchRecordViolations(file, { identifiers: [DVDHSU] })).toEqual(['record 2: "https://www.linkedin.com/in/someone-else" is no identifier the job was sent']);
+		expect(batchRecordViolations(`${JSON.stringify(record)}\nnot json`)).toEqual(['the last line is not ended by \\n', 'record 2: not a JSON line: "not json"']);
+	});
+
+	it('checks batch exchanges in the request log: an accepted submit the API refuses, a miscounted answer, a status of another job', () => {
+		const exchange = (overrides: Partial<SandboxRequestLogEntry>): SandboxRequestLogEntry => ({
+			...log(),
+			path: '/batch/person/enrich',
+			headers: { 'x-api-version': '2025-11-01' },
+			body: submit,
+			answer: { body: accepted, headers: {} },
+			...overrides,
+		});
+		expect(contractViolations([exchange({})])).toEqual([]);
+		expect(contractViolations([exchange({ body: { ...submit, chunk_size: 5 } })])).toEqual([
+			'POST /batch/person/enrich → 200: accepted a request the API refuses: chunk_size: Number must be greater than or equal to 10',
+		]);
+		expect(contractViolations([exchange({ headers: {} })])).toEqual(['POST /batch/person/enrich → 200: accepted a submit without x-api-version']);
+		expect(contractViolations([exchange({ body: { professional_network_profile_urls: `${DVDHSU},https://www.linkedin.com/in/ada` } })])).toEqual([
+			'POST /batch/person/enrich → 200: identifier_count 1 for 2 identifiers sent',
+		]);
+		const status = (body: unknown) => exchange({ method: 'GET', path: `/batch/${completed.batch_id}`, body: '', answer: { body, headers: {} } });
+		expect(contractViolations([status(completed)])).toEqual([]);
+		expect(contractViolations([status({ ...completed, batch_id: BATCH_ID })])).toEqual([`GET /batch/${completed.batch_id} → 200: answers for batch ${BATCH_ID}, not ${completed.batch_id}`]);
+		expect(contractViolations([status({ ...completed, error_message: 'x' })])).toEqual([
+			`GET /batch/${completed.batch_id} → 200: the answer breaks the contract: error_message: error_message on a completed job`,
+		]);
+		const tooMany = exchange({ status: 429, answer: { body: { error: { type: 'rate_limit_exceeded', message: 'Too many active batch jobs', metadata: [] } }, headers: {} } });
+		expect(contractViolations([tooMany])).toEqual([]);
+		const wrongType = exchange({ status: 429, answer: { body: { error: { type: 'too_many_jobs', message: 'Too many active batch jobs', metadata: [] } }, headers: {} } });
+		expect(contractViolations([wrongType])).toHaveLength(1);
 	});
 });

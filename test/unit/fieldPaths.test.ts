@@ -1,4 +1,5 @@
-import { within, withoutPath } from '../../nodes/CrustdataPersonEnrich/planning/fieldPaths';
+import { onlyFields, within, withoutPath } from '../../nodes/CrustdataPersonEnrich/planning/fieldPaths';
+import { PERSON_DATA_SECTIONS } from '../../nodes/CrustdataPersonEnrich/vocabulary';
 
 describe('within', () => {
 	it('holds for the section and the paths inside it, not for a longer name that starts the same', () => {
@@ -45,5 +46,30 @@ describe('withoutPath', () => {
 		expect(withoutPath(data, 'social_handles.professional_network_identifier.profile_url')).toBe(data);
 		expect(withoutPath({ basic_profile: 'text' }, 'basic_profile.name')).toEqual({ basic_profile: 'text' });
 		expect(withoutPath({ contact: { business_emails: [] }, basic_profile: {} }, 'contact')).toEqual({ basic_profile: {} });
+	});
+});
+
+describe('onlyFields', () => {
+	const data = {
+		crustdata_person_id: 7,
+		basic_profile: { name: 'Ada', summary: 'Maths', location: { city: 'London', country: 'UK' } },
+		social_handles: { x: 'ada' },
+		experience: { employment_details: { current: [{ title: 'Analyst', company_website_domain: 'acme.io' }, { title: 'Author' }] } },
+	};
+
+	it('keeps whole sections asked for and drops the others, keeping keys that are no section', () => {
+		expect(onlyFields(data, ['experience'], PERSON_DATA_SECTIONS)).toEqual({ crustdata_person_id: 7, experience: data.experience });
+	});
+
+	it('keeps only the paths asked for inside a section, in every element of a list', () => {
+		expect(onlyFields(data, ['basic_profile.location.city', 'experience.employment_details.current.title'], PERSON_DATA_SECTIONS)).toEqual({
+			crustdata_person_id: 7,
+			basic_profile: { location: { city: 'London' } },
+			experience: { employment_details: { current: [{ title: 'Analyst' }, { title: 'Author' }] } },
+		});
+	});
+
+	it('lets a whole section win over a path inside it', () => {
+		expect(onlyFields(data, ['basic_profile.name', 'basic_profile'], PERSON_DATA_SECTIONS).basic_profile).toEqual(data.basic_profile);
 	});
 });

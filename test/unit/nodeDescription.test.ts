@@ -31,6 +31,7 @@ describe('node description', () => {
 			'identifierType',
 			'profileUrl',
 			'businessEmail',
+			'batchId',
 			'fields',
 			'minSimilarityScore',
 			'contactFields',
@@ -40,7 +41,7 @@ describe('node description', () => {
 	});
 
 	it('offers the contract values with the contract defaults', () => {
-		expect(values(parameter('operation'))).toEqual(['enrich', 'enrichLive']);
+		expect(values(parameter('operation'))).toEqual(['enrich', 'enrichLive', 'enrichBatch', 'getBatchResults']);
 		expect(parameter('operation').default).toBe('enrich');
 		expect(values(parameter('identifierType')).sort()).toEqual(['businessEmail', 'profileUrl']);
 		expect(parameter('identifierType').default).toBe('profileUrl');
@@ -63,6 +64,7 @@ describe('node description', () => {
 		expect(parameter('minSimilarityScore')).toMatchObject({ type: 'number', default: 0, typeOptions: { minValue: 0, maxValue: 1 } });
 		expect(parameter('profileUrl').default).toBe('');
 		expect(parameter('businessEmail').default).toBe('');
+		expect(parameter('batchId')).toMatchObject({ type: 'string', default: '', displayOptions: { show: { operation: ['getBatchResults'] } } });
 	});
 
 	it('has the contract options', () => {
@@ -77,16 +79,17 @@ describe('node description', () => {
 		expect(option('preview')).toMatchObject({ type: 'boolean', default: false });
 		expect(option('maxCredits')).toMatchObject({ type: 'number', default: 0, typeOptions: { minValue: 0 } });
 		expect(option('dryRun')).toMatchObject({ type: 'boolean', default: false });
+		expect(option('maxWaitMinutes')).toMatchObject({ type: 'number', default: 60 });
 	});
 
 	it('shows each identifier only where it applies', () => {
-		expect(parameter('identifierType').displayOptions).toEqual({ show: { operation: ['enrich'] } });
+		expect(parameter('identifierType').displayOptions).toEqual({ show: { operation: ['enrich', 'enrichBatch'] } });
 		expect(parameters('profileUrl').map((property) => property.displayOptions)).toEqual([
-			{ show: { operation: ['enrich'], identifierType: ['profileUrl'] } },
+			{ show: { operation: ['enrich', 'enrichBatch'], identifierType: ['profileUrl'] } },
 			{ show: { operation: ['enrichLive'] } },
 		]);
 		expect(parameter('businessEmail').displayOptions).toEqual({
-			show: { operation: ['enrich'], identifierType: ['businessEmail'] },
+			show: { operation: ['enrich', 'enrichBatch'], identifierType: ['businessEmail'] },
 		});
 		expect(parameter('minSimilarityScore').displayOptions).toEqual({
 			show: { operation: ['enrich'], identifierType: ['businessEmail'] },
@@ -102,6 +105,33 @@ describe('options that apply to email lookups only', () => {
 		expect(shownFor({ operation: 'enrich', identifierType: 'businessEmail', options: {} })).toBe(true);
 		expect(shownFor({ operation: 'enrich', identifierType: 'profileUrl', options: {} })).toBe(false);
 		expect(shownFor({ operation: 'enrichLive', identifierType: 'businessEmail', options: {} })).toBe(false);
+		expect(shownFor({ operation: 'enrichBatch', identifierType: 'businessEmail', options: {} })).toBe(true);
+	});
+});
+
+describe('options with batch jobs', () => {
+	const shown = (name: string, operation: string) =>
+		NodeHelpers.displayParameterPath({ operation, identifierType: 'profileUrl', options: {} }, option(name), 'options', { typeVersion: 1 }, description);
+	const shownOptions = (operation: string) => (parameter('options').options as INodeProperties[]).map(({ name }) => name).filter((name) => shown(name, operation));
+
+	it('hides the options that shape a synchronous request, and shows Max Wait with batch jobs only', () => {
+		expect(shownOptions('enrichBatch')).toEqual([
+			'dryRun',
+			'fieldPaths',
+			'includeInputFields',
+			'maxCredits',
+			'maxRetries',
+			'maxWaitMinutes',
+			'onNoMatch',
+			'timeout',
+			'simplify',
+		]);
+		expect(shownOptions('enrich')).not.toContain('maxWaitMinutes');
+		expect(shownOptions('enrich')).toEqual(expect.arrayContaining(['batchSize', 'maxRequestsPerMinute', 'returnMatches', 'preview', 'verifiedEmailsOnly']));
+	});
+
+	it('offers Get Batch Results only what shapes its items', () => {
+		expect(shownOptions('getBatchResults')).toEqual(['includeInputFields', 'maxRetries', 'timeout', 'simplify']);
 	});
 });
 

@@ -85,6 +85,34 @@ describe('readSettings', () => {
 	});
 });
 
+describe('readSettings with batch jobs', () => {
+	const batch = (options: object, extra: object = {}) =>
+		readSettings(contextWith({ operation: 'enrichBatch', identifierType: 'businessEmail', fields: ['basic_profile'], minSimilarityScore: 0.8, options, ...extra }));
+
+	it('reads Max Wait in minutes, decimals allowed, and leaves out what batch jobs do not take', () => {
+		expect(batch({}).maxWaitMs).toBe(3_600_000);
+		expect(batch({ maxWaitMinutes: 0.5, preview: true, returnMatches: 'best', requireEmployerDomainMatch: true })).toMatchObject({
+			maxWaitMs: 30_000,
+			preview: false,
+			returnMatches: 'all',
+			minSimilarityScore: 0,
+			requireEmployerDomainMatch: true,
+		});
+	});
+
+	it.each([0, -1, '', 'soon'])('refuses a Max Wait of %p before anything is sent', (maxWaitMinutes) => {
+		expect(() => batch({ maxWaitMinutes })).toThrow('Max Wait (Minutes) must be more than 0');
+	});
+
+	it('refuses, for now, contact data, a dry run and a credit cap', () => {
+		expect(() => batch({}, { fields: ['basic_profile', 'contact'] })).toThrow("Contact data isn't available with Enrich in Batch Jobs yet");
+		expect(() => batch({ fieldPaths: 'contact.phone_numbers' })).toThrow("Contact data isn't available with Enrich in Batch Jobs yet");
+		expect(() => batch({ dryRun: true })).toThrow("Dry Run isn't available with Enrich in Batch Jobs yet");
+		expect(() => batch({ maxCredits: 10 })).toThrow("Max Credits isn't available with Enrich in Batch Jobs yet");
+		expect(batch({ maxCredits: 0, dryRun: false }).maxCredits).toBe(0);
+	});
+});
+
 describe('requestedFields', () => {
 	it('adds each extra path once after the sections', () => {
 		expect(requestedFields(['contact'], ' contact.phone_numbers, contact , ,basic_profile.summary')).toEqual({

@@ -18,6 +18,7 @@ export function settingsWith(overrides: Partial<EnrichSettings>): EnrichSettings
 		pacing: { maxRequestsPerMinute: 0, concurrency: 0, maxRetries: 4, timeoutMs: 60_000 },
 		maxCredits: 0,
 		dryRun: false,
+		maxWaitMs: 3_600_000,
 		...overrides,
 	};
 }

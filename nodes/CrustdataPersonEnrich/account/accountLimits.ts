@@ -4,7 +4,7 @@ import type { NodeExecutionHint } from 'n8n-workflow';
 import { deniedFields } from '../planning/fieldPaths';
 import { CANCELLED, connectionProblem, fieldsDenied, KEY_REJECTED, type HttpAnswer } from '../transport/answerPolicy';
 import type { CrustdataClient } from '../transport/client';
-import { isRecord, numberFrom, type EnrichSettings, type ItemFailure, type Operation, type RateLimit } from '../types';
+import { isRecord, numberFrom, type EnrichSettings, type ItemFailure, type EnrichOperation, type RateLimit } from '../types';
 import { OPERATION_NAME, ENDPOINT } from '../vocabulary';
 
 /**
@@ -129,14 +129,15 @@ export function sharedLimit(maxRequestsPerMinute: number, ...readings: AccountRe
 	return limits.length > 0 ? Math.min(...limits) : undefined;
 }
 
-function endpointNotEnabled(operation: Operation): ItemFailure {
+function endpointNotEnabled(operation: EnrichOperation): ItemFailure {
 	return {
 		source: 'api',
 		message: `Your Crustdata plan does not include ${OPERATION_NAME[operation]} (${ENDPOINT[operation]})`,
-		description:
-			operation === 'enrichLive'
-				? "Ask Crustdata to upgrade your plan, or use the Enrich operation, which reads Crustdata's cached dataset"
-				: 'Ask Crustdata to enable this endpoint for your account',
+		description: {
+			enrichLive: "Ask Crustdata to upgrade your plan, or use the Enrich operation, which reads Crustdata's cached dataset",
+			enrichBatch: 'Ask Crustdata to enable batch jobs for your account, or use the Enrich operation, which sends requests at the rate limit',
+			enrich: 'Ask Crustdata to enable this endpoint for your account',
+		}[operation],
 	};
 }
 

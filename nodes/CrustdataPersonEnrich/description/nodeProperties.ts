@@ -48,6 +48,19 @@ export const nodeProperties: INodeProperties[] = [
 				action: 'Enrich a person with live data',
 				description: 'Fetch fresh profile data in real time by profile URL (7 credits a profile, plan-gated)',
 			},
+			{
+				name: OPERATION_NAME.enrichBatch,
+				value: 'enrichBatch',
+				action: 'Enrich people in batch jobs',
+				description:
+					'Send up to 10,000 people a job to Crustdata and wait for the results, past the rate limit; for large lists',
+			},
+			{
+				name: OPERATION_NAME.getBatchResults,
+				value: 'getBatchResults',
+				action: 'Get the results of a batch job',
+				description: 'Fetch the records of a finished batch job by its ID, for free',
+			},
 		],
 		default: 'enrich',
 	},
@@ -56,7 +69,7 @@ export const nodeProperties: INodeProperties[] = [
 		name: 'identifierType',
 		type: 'options',
 		noDataExpression: true,
-		displayOptions: { show: { operation: ['enrich'] } },
+		displayOptions: { show: { operation: ['enrich', 'enrichBatch'] } },
 		options: [
 			{
 				name: 'Business Email',
@@ -73,7 +86,7 @@ export const nodeProperties: INodeProperties[] = [
 	},
 	{
 		...identifierParameter,
-		displayOptions: { show: { operation: ['enrich'], identifierType: ['profileUrl'] } },
+		displayOptions: { show: { operation: ['enrich', 'enrichBatch'], identifierType: ['profileUrl'] } },
 	},
 	{
 		...identifierParameter,
@@ -87,7 +100,18 @@ export const nodeProperties: INodeProperties[] = [
 		required: true,
 		placeholder: 'e.g. jane.doe@acme.io',
 		description: "The person's work email, usually mapped from the input item with an expression",
-		displayOptions: { show: { operation: ['enrich'], identifierType: ['businessEmail'] } },
+		displayOptions: { show: { operation: ['enrich', 'enrichBatch'], identifierType: ['businessEmail'] } },
+	},
+	{
+		displayName: 'Batch ID',
+		name: 'batchId',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. 7f3c2a9e-5b1d-4e8f-9a6c-2d4b8e1f0a37',
+		description:
+			'The ID of a batch job, from the run summary or an error item of Enrich in Batch Jobs, usually mapped with an expression. Its results stay available for 5 days after it finishes.',
+		displayOptions: { show: { operation: ['getBatchResults'] } },
 	},
 	{
 		displayName: 'Fields',
@@ -151,6 +175,7 @@ export const nodeProperties: INodeProperties[] = [
 			{
 				displayName: 'Batch Size',
 				name: 'batchSize',
+				displayOptions: { hide: { '/operation': ['enrichBatch', 'getBatchResults'] } },
 				type: 'number',
 				typeOptions: { minValue: 1, maxValue: 25 },
 				default: 25,
@@ -159,6 +184,7 @@ export const nodeProperties: INodeProperties[] = [
 			{
 				displayName: 'Concurrency',
 				name: 'concurrency',
+				displayOptions: { hide: { '/operation': ['enrichBatch', 'getBatchResults'] } },
 				type: 'number',
 				typeOptions: { minValue: 0, maxValue: MAX_IN_FLIGHT },
 				default: 0,
@@ -167,6 +193,7 @@ export const nodeProperties: INodeProperties[] = [
 			{
 				displayName: 'Dry Run',
 				name: 'dryRun',
+				displayOptions: { hide: { '/operation': ['getBatchResults'] } },
 				type: 'boolean',
 				default: false,
 				description:
@@ -175,6 +202,7 @@ export const nodeProperties: INodeProperties[] = [
 			{
 				displayName: 'Extra Field Paths',
 				name: 'fieldPaths',
+				displayOptions: { hide: { '/operation': ['getBatchResults'] } },
 				type: 'string',
 				default: '',
 				placeholder: 'e.g. basic_profile.summary, contact.business_emails',
@@ -191,6 +219,7 @@ export const nodeProperties: INodeProperties[] = [
 			{
 				displayName: 'Max Credits',
 				name: 'maxCredits',
+				displayOptions: { hide: { '/operation': ['getBatchResults'] } },
 				type: 'number',
 				typeOptions: { minValue: 0 },
 				default: 0,
@@ -200,6 +229,7 @@ export const nodeProperties: INodeProperties[] = [
 			{
 				displayName: 'Max Requests Per Minute',
 				name: 'maxRequestsPerMinute',
+				displayOptions: { hide: { '/operation': ['enrichBatch', 'getBatchResults'] } },
 				type: 'number',
 				typeOptions: { minValue: 0 },
 				default: 0,
@@ -215,8 +245,19 @@ export const nodeProperties: INodeProperties[] = [
 				description: 'How many times a request is sent again after a rate limit, server error, dropped connection or timeout',
 			},
 			{
+				displayName: 'Max Wait (Minutes)',
+				name: 'maxWaitMinutes',
+				type: 'number',
+				typeOptions: { minValue: 0, numberPrecision: 2 },
+				default: 60,
+				displayOptions: { show: { '/operation': ['enrichBatch'] } },
+				description:
+					"How long to wait for the batch jobs, including for a free job slot. The inputs of a job unfinished by then fail with its batch ID, whose results Get Batch Results fetches for free. Must be more than 0.",
+			},
+			{
 				displayName: 'On No Match',
 				name: 'onNoMatch',
+				displayOptions: { hide: { '/operation': ['getBatchResults'] } },
 				type: 'options',
 				options: [
 					{ name: 'Emit an Item', value: 'emitItem', description: 'Output one item with match_status not_found or redacted' },
@@ -229,6 +270,7 @@ export const nodeProperties: INodeProperties[] = [
 			{
 				displayName: 'Preview',
 				name: 'preview',
+				displayOptions: { hide: { '/operation': ['enrichBatch', 'getBatchResults'] } },
 				type: 'boolean',
 				default: false,
 				description: 'Whether to request basic fields only, at no credit cost (must be enabled for your account)',
@@ -246,13 +288,14 @@ export const nodeProperties: INodeProperties[] = [
 				name: 'requireEmployerDomainMatch',
 				type: 'boolean',
 				default: false,
-				displayOptions: { show: { '/operation': ['enrich'], '/identifierType': ['businessEmail'] } },
+				displayOptions: { show: { '/operation': ['enrich', 'enrichBatch'], '/identifierType': ['businessEmail'] } },
 				description:
 					"Whether to keep only candidates who work now at the email's company: their employer's website domain is the email's (jane@mail.acme.com and acme.com match). The others are dropped; an email left with none is a no-match (see On No Match). Costs nothing extra.",
 			},
 			{
 				displayName: 'Return Matches',
 				name: 'returnMatches',
+				displayOptions: { hide: { '/operation': ['enrichBatch', 'getBatchResults'] } },
 				type: 'options',
 				options: [
 					{ name: 'All Matches', value: 'all', description: 'One item per candidate match' },
@@ -272,6 +315,7 @@ export const nodeProperties: INodeProperties[] = [
 			{
 				displayName: 'Verified Emails Only',
 				name: 'verifiedEmailsOnly',
+				displayOptions: { hide: { '/operation': ['enrichBatch', 'getBatchResults'] } },
 				type: 'boolean',
 				default: false,
 				description: `Whether Crustdata should re-check business emails for deliverability when asked and return only those that pass. Applies when Fields includes Contact; costs ${VERIFIED_EMAIL_CREDITS} credits more for each person who gets one.`,

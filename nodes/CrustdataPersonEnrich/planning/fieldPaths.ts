@@ -49,3 +49,31 @@ export function withoutPath(data: IDataObject, path: string, kept: string[] = []
 	const remaining = inner(value) as IDataObject;
 	return !keptHere && isEmptyRecord(remaining) ? others : { ...others, [key]: remaining };
 }
+
+/** `value` with only what the relative `paths` name ('' names it whole), in every element of a list on the way. */
+function picked(value: unknown, paths: string[]): unknown {
+	if (paths.includes('')) return value;
+	if (Array.isArray(value)) return value.map((element) => picked(element, paths));
+	if (!isRecord(value)) return value;
+	const kept: IDataObject = {};
+	for (const [key, inner] of Object.entries(value)) {
+		const under = paths.filter((path) => within(path, key)).map((path) => path.slice(key.length + 1));
+		if (under.length > 0) kept[key] = picked(inner, under) as IDataObject;
+	}
+	return kept;
+}
+
+/**
+ * `data` with only the `sections` that `fields` ask for, whole or by the paths inside them;
+ * keys that are no section (`crustdata_person_id`) stay. For answers that carry sections nobody
+ * asked for, as batch jobs always add Basic Profile and Social Handles.
+ */
+export function onlyFields(data: IDataObject, fields: string[], sections: readonly string[]): IDataObject {
+	const kept: IDataObject = {};
+	for (const [key, value] of Object.entries(data)) {
+		const under = fields.filter((field) => within(field, key)).map((field) => field.slice(key.length + 1));
+		if (!sections.includes(key)) kept[key] = value;
+		else if (under.length > 0) kept[key] = picked(value, under) as IDataObject;
+	}
+	return kept;
+}

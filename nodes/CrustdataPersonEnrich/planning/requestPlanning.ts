@@ -139,12 +139,8 @@ export const requestSize = (batchSize: number) => Math.min(Math.max(1, Math.floo
 /** How many identifiers the batches carry: the run's unique lookups. */
 export const identifierCount = (batches: string[][]) => batches.reduce((total, batch) => total + batch.length, 0);
 
-/** Normalises every input's identifier, then sends each unique one once. */
-export function planRequests(
-	rawIdentifiers: unknown[],
-	identifierType: IdentifierType,
-	batchSize: number,
-): RequestPlan {
+/** Normalises every input's identifier: each unique one is looked up once, in first-seen order. */
+export function planLookups(rawIdentifiers: unknown[], identifierType: IdentifierType): { inputs: PlannedInput[]; unique: string[] } {
 	const normalise = normaliserFor(identifierType);
 	const unique = new Set<string>();
 	const inputs = rawIdentifiers.map((raw, itemIndex): PlannedInput => {
@@ -153,7 +149,13 @@ export function planRequests(
 		unique.add(normalised.identifier);
 		return { itemIndex, identifier: normalised.identifier };
 	});
-	return { inputs, batches: chunk([...unique], requestSize(batchSize)) };
+	return { inputs, unique: [...unique] };
+}
+
+/** The run's lookups, cut into requests of Batch Size. */
+export function planRequests(rawIdentifiers: unknown[], identifierType: IdentifierType, batchSize: number): RequestPlan {
+	const { inputs, unique } = planLookups(rawIdentifiers, identifierType);
+	return { inputs, batches: chunk(unique, requestSize(batchSize)) };
 }
 
 export const IDENTIFIER_FIELD: Record<IdentifierType, string> = {

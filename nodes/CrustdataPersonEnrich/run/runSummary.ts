@@ -11,7 +11,7 @@ import { CONTACT_ENRICH_PATH } from '../vocabulary';
 import type { EnrichmentRun } from './enrichmentRun';
 
 /** Inputs with at least one match. */
-const enrichedInputs = (outcomes: InputOutcome[]) =>
+export const enrichedInputs = (outcomes: InputOutcome[]) =>
 	outcomes.filter((outcome) => 'results' in outcome && outcome.results.some((result) => result.match_status === 'matched')).length;
 
 /** What both passes of the run cost, from `x-credits-used`. */
@@ -41,6 +41,17 @@ function pacedText(what: string, stats: TransportStats | undefined, rateLimit: R
 	return rateLimit && stats && stats.requests > 0
 		? [`${what} at ${count(rateLimit.requestsPerMinute, 'request')} a minute, ${rateLimit.source}`]
 		: [];
+}
+
+/** The inputs that were not looked up on their own: a malformed identifier, or one an earlier input shares. */
+export function droppedInputsHint(plan: RequestPlan): NodeExecutionHint | undefined {
+	const rejected = plan.inputs.filter((input) => input.failure).length;
+	const duplicates = plan.inputs.length - rejected - identifierCount(plan.batches);
+	const dropped = [
+		...(rejected > 0 ? [`${count(rejected, 'input')} not sent because the identifier was empty or malformed`] : []),
+		...(duplicates > 0 ? [`${count(duplicates, 'input')} shared an identifier with an earlier one and reused its lookup`] : []),
+	];
+	return dropped.length > 0 ? { message: dropped.join('; '), type: rejected > 0 ? 'warning' : 'info', location: 'outputPane' } : undefined;
 }
 
 /**
@@ -80,16 +91,8 @@ export function summariseRun(
 			location: 'outputPane',
 		},
 	];
-	const rejected = plan.inputs.filter((input) => input.failure).length;
-	const sent = identifierCount(plan.batches);
-	const duplicates = plan.inputs.length - rejected - sent;
-	const dropped = [
-		...(rejected > 0 ? [`${count(rejected, 'input')} not sent because the identifier was empty or malformed`] : []),
-		...(duplicates > 0 ? [`${count(duplicates, 'input')} shared an identifier with an earlier one and reused its lookup`] : []),
-	];
-	if (dropped.length > 0) {
-		hints.push({ message: dropped.join('; '), type: rejected > 0 ? 'warning' : 'info', location: 'outputPane' });
-	}
+	const dropped = droppedInputsHint(plan);
+	if (dropped) hints.push(dropped);
 	const left = leftByCap(outcomes);
 	if (left > 0) {
 		hints.push({

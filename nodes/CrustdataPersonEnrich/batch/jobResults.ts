@@ -1,0 +1,97 @@
+// Waiting for one accepted batch job, then reading its result files into an entry for every identifier it was sent.
+import { backoffMs, classifyAnswer, type HttpAnswer } from '../transport/answerPolicy';
+import type { Download } from '../transport/download';
+import type { Clock } from '../transport/pacer';
+import type { ApiEntry, EnrichSettings, ItemFailure } from '../types';
+import { jobFailed, jobUnfinished, resultsUnreadable, unknownJob } from './batchFailures';
+import { isFinished, pollDelayMs, readJobStatus, type JobStatus } from './jobAnswers';
+import { JobRecords } from './jobRecords';
+import { readJsonLines } from './resultFile';
+import type { SubmitContext } from './jobSubmit';
+
+export interface ResultsContext extends SubmitContext, FilesContext {
+	/** The run's settings: which identifiers the job holds, and which fields its records keep. */
+	settings: EnrichSettings;
+}
+
+export type JobOutcome = { identifiers: string[]; batchId?: string } & ({ entries: ApiEntry[] } | { failure: ItemFailure });
+
+/** One status read; undefined when it failed for now (a timeout, a 5xx, a 429) and may be read again. */
+export async function readStatus(context: Pick<SubmitContext, 'endpoints'>, batchId: string): Promise<JobStatus | { failure: ItemFailure } | undefined> {
+	let answer: HttpAnswer;
+	try {
+		answer = await context.endpoints.status(batchId);
+	} catch {
+		return undefined;
+	}
+	if (answer.statusCode >= 200 && answer.statusCode < 300) return readJobStatus(answer.body);
+	if (answer.statusCode >= 500 || answer.statusCode === 429) return undefined;
+	if (answer.statusCode === 404 && typeof answer.body !== 'string') return { failure: unknownJob(batchId) };
+	const classified = classifyAnswer(answer, [], '', { path: `/batch/${batchId}` });
+	if (classified.kind === 'stop') return { failure: classified.failure };
+	return { failure: jobFailed(batchId, `its status read answered ${answer.statusCode}`) };
+}
+
+/**
+ * Reads the job's status (free) until it finishes or the wait limit passes: soon after the
+ * submit at first, then at most a tenth of the job's age apart, so a finished job is noticed
+ * soon whatever its size.
+ */
+async function awaitFinished(context: ResultsContext, batchId: string, sentAt: number): Promise<JobStatus | { failure: ItemFailure }> {
+	const { clock, deadline } = context;
+	while (clock.now() < deadline) {
+		const now = clock.now();
+		await clock.sleep(Math.min(pollDelayMs(now - sentAt), deadline - now));
+		const status = await readStatus(context, batchId);
+		if (status && ('failure' in status || isFinished(status))) return status;
+	}
+	return { failure: jobUnfinished(batchId, context.maxWaitMs) };
+}
+
+/** What reading a finished job's files needs: the plain download, and how often to try it again. */
+export interface FilesContext {
+	clock: Clock;
+	maxRetries: number;
+	download(url: string): Promise<Download>;
+}
+
+/** A part's bytes, downloaded again after a failure that may pass. */
+async function downloadPart(context: FilesContext, url: string): Promise<Download> {
+	let download = await context.download(url);
+	for (let retry = 1; 'failed' in download && download.retryable && retry <= context.maxRetries; retry++) {
+		await context.clock.sleep(backoffMs(retry));
+		download = await context.download(url);
+	}
+	return download;
+}
+
+/**
+ * Hands every record of a finished job's parts to `onRecord`. A part that cannot be read, or
+ * parts holding fewer records than the job says it has, fail the whole job rather than leave it
+ * partial. A job with no records downloads nothing: its link may answer 404.
+ */
+export async function readResultFiles(context: FilesContext, status: JobStatus, onRecord: (record: unknown) => void): Promise<ItemFailure | undefined> {
+	if (status.resultCount === 0) return undefined;
+	if (status.downloadUrls.length === 0) return resultsUnreadable(status.batchId, 'Crustdata gave no link to them');
+	let lines = 0;
+	for (const url of status.downloadUrls) {
+		const download = await downloadPart(context, url);
+		if ('failed' in download) return resultsUnreadable(status.batchId, download.failed);
+		const reading = await readJsonLines(download.bytes, onRecord);
+		if ('unreadable' in reading) return resultsUnreadable(status.batchId, reading.unreadable);
+		lines += reading.lines;
+	}
+	return status.resultCount !== undefined && lines < status.resultCount
+		? resultsUnreadable(status.batchId, `they hold ${lines} of the job's ${status.resultCount} records`)
+		: undefined;
+}
+
+/** One accepted job from its submit to an entry for each of its identifiers, or the failure all of them share. */
+export async function finishJob(context: ResultsContext, identifiers: string[], batchId: string, sentAt: number): Promise<JobOutcome> {
+	const status = await awaitFinished(context, batchId, sentAt);
+	if ('failure' in status) return { identifiers, batchId, failure: status.failure };
+	if (status.status === 'failed') return { identifiers, batchId, failure: jobFailed(batchId, status.errorMessage) };
+	const records = new JobRecords(identifiers, context.settings);
+	const failure = await readResultFiles(context, status, (record) => records.add(record));
+	return failure ? { identifiers, batchId, failure } : { identifiers, batchId, entries: records.all() };
+}
