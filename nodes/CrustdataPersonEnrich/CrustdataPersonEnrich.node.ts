@@ -94,11 +94,12 @@ async function enrichItems(
 	const identifiers = readIdentifiers(context, settings, continueOnFail);
 	if (settings.operation === 'enrichBatch') {
 		const plan = planJobs(identifiers, settings.identifierType);
+		if (settings.dryRun) return await dryRun(context, plan, identifiers, settings);
 		if (!continueOnFail) throwOnRejectedInput(plan.inputs, node);
 		const run = await runBatchEnrichment(context, plan, settings);
 		const outcomes = withoutFieldsTheNodeAskedFor(run.outcomes, settings);
 		if (!continueOnFail) throwOnFailedInput(outcomes, node, () => batchRunNotes(run));
-		context.addExecutionHints(...summariseBatchRun(plan, run));
+		context.addExecutionHints(...summariseBatchRun(plan, run, settings));
 		return outputItems(context, outcomes, settings, asTool);
 	}
 	const plan = planRequests(identifiers, settings.identifierType, settings.batchSize);

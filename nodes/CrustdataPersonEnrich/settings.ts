@@ -111,26 +111,12 @@ function readMaxWaitMs(node: INode, options: Options): number {
 
 const DEFAULT_MAX_WAIT_MINUTES = 60;
 
-/** What batch jobs don't do yet: refused before anything is sent, rather than left out of a paid run. */
-const NOT_YET_IN_BATCH_JOBS: Array<{ what: string; fix: string; isSet: (settings: EnrichSettings) => boolean }> = [
-	{
-		what: 'Contact data',
-		fix: 'Remove Contact from Fields and contact paths from Extra Field Paths, or use the Enrich operation',
-		isSet: (settings) => settings.contact !== undefined,
-	},
-	{ what: 'Dry Run', fix: 'Turn off Dry Run, or try the run with the Enrich operation', isSet: (settings) => settings.dryRun },
-	{
-		what: 'Max Credits',
-		fix: 'Set Max Credits to 0, or use the Enrich operation to cap what the run spends',
-		isSet: (settings) => settings.maxCredits > 0,
-	},
-];
-
-function refuseWhatBatchJobsLack(node: INode, settings: EnrichSettings): void {
-	const lacking = NOT_YET_IN_BATCH_JOBS.find(({ isSet }) => isSet(settings));
-	if (lacking) {
-		throw new NodeOperationError(node, `${lacking.what} isn't available with Enrich in Batch Jobs yet`, { description: lacking.fix });
-	}
+/** Contact data in batch jobs is refused before anything is sent, rather than left out of a paid run. */
+function refuseContactInBatchJobs(node: INode, settings: EnrichSettings): void {
+	if (!settings.contact) return;
+	throw new NodeOperationError(node, "Contact data isn't available with Enrich in Batch Jobs yet", {
+		description: 'Remove Contact from Fields and contact paths from Extra Field Paths, or use the Enrich operation',
+	});
 }
 
 export function readSettings(context: IExecuteFunctions): EnrichSettings {
@@ -203,7 +189,7 @@ export function readSettings(context: IExecuteFunctions): EnrichSettings {
 		dryRun: options.dryRun ?? false,
 		maxWaitMs: batch ? readMaxWaitMs(node, options) : DEFAULT_MAX_WAIT_MINUTES * 60_000,
 	};
-	if (batch) refuseWhatBatchJobsLack(node, settings);
+	if (batch) refuseContactInBatchJobs(node, settings);
 	return settings;
 }
 

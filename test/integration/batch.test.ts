@@ -191,14 +191,44 @@ describe('Enrich in Batch Jobs', () => {
 		expect(billable()).toEqual([]);
 	});
 
-	it('refuses contact data, a dry run and a credit cap for now, with nothing sent', async () => {
+	it('refuses contact data for now, and a wait of 0, with nothing sent', async () => {
 		const contact = await batchRun({ items: urlItems([profileUrl('ada-lovelace')]), parameters: { fields: ['basic_profile', 'contact'] } });
 		expect(contact.error?.message).toBe("Contact data isn't available with Enrich in Batch Jobs yet");
-		const dry = await batchRun({ items: urlItems([profileUrl('ada-lovelace')]), parameters: { options: { dryRun: true } } });
-		expect(dry.error?.message).toBe("Dry Run isn't available with Enrich in Batch Jobs yet");
 		const zeroWait = await batchRun({ items: urlItems([profileUrl('ada-lovelace')]), parameters: { options: { maxWaitMinutes: 0 } } });
 		expect(zeroWait.error?.message).toBe('Max Wait (Minutes) must be more than 0');
 		expect(sandbox.requests).toEqual([]);
+	});
+
+	it('dry-runs without submitting anything: jobs counted as requests, priced from the price table, no time promised', async () => {
+		const urls = [profileUrl('ada-lovelace'), profileUrl('grace-hopper'), profileUrl('nomatch-ghost')];
+		const run = await batchRun({ items: urlItems(urls), parameters: { fields: ['basic_profile', 'dev_platform_profiles'], options: { dryRun: true } } });
+		expect(run.outputs[0].map((item) => item.json)).toEqual([
+			expect.objectContaining({ dry_run: true, unique_identifiers: 3, requests: 1, max_credits: 6, estimated_seconds: null }),
+		]);
+		expect(run.hints[0].message).toBe('Dry run: nothing billable was sent; the run would send at most 1 batch job and cost at most 6 credits');
+		expect(billable()).toEqual([]);
+		expect(sandbox.requests.map((request) => request.path)).not.toContain('/batch');
+	});
+
+	it('fails a dry run the account would refuse, as the run would fail', async () => {
+		sandbox.configure({ disabledEndpoints: [SUBMIT] });
+		const run = await batchRun({ items: urlItems([profileUrl('ada-lovelace')]), parameters: { options: { dryRun: true } } });
+		expect(run.error?.message).toBe('Your Crustdata plan does not include Enrich in Batch Jobs (/batch/person/enrich)');
+		expect(billable()).toEqual([]);
+	});
+
+	it('submits only what Max Credits affords at the worst case, and never spends past it', async () => {
+		const urls = ['ada-lovelace', 'grace-hopper', 'alan-turing', 'katherine-johnson'].map(profileUrl);
+		const run = await continuing(urls, { parameters: { options: { maxCredits: 2 } } });
+		expect((submits()[0].body as IDataObject).professional_network_profile_urls).toEqual(urls.slice(0, 2));
+		expect(run.outputs[0].map((item) => item.json.match_status ?? item.json.error)).toEqual([
+			'matched',
+			'matched',
+			'Not sent: the credit cap of 2 would be exceeded',
+			'Not sent: the credit cap of 2 would be exceeded',
+		]);
+		expect(sandbox.creditsUsed).toBeLessThanOrEqual(2);
+		expect(run.hints.map((hint) => hint.message)).toContain('Stopped at the credit cap of 2 credits: 2 inputs were not sent');
 	});
 
 	it('logs each batch ID as Crustdata accepts it, and never the key', async () => {

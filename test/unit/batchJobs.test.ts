@@ -2,7 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { runBatchJobs } from '../../nodes/CrustdataPersonEnrich/batch/batchJobs';
 import { lostSubmitCandidates, pollDelayMs, readJobList, readJobStatus } from '../../nodes/CrustdataPersonEnrich/batch/jobAnswers';
-import { jobBody, MAX_JOB_IDENTIFIERS, planJobs } from '../../nodes/CrustdataPersonEnrich/batch/jobPlanning';
+import { jobBody, jobsWithinCap, MAX_JOB_IDENTIFIERS, planJobs } from '../../nodes/CrustdataPersonEnrich/batch/jobPlanning';
 import { JobRecords } from '../../nodes/CrustdataPersonEnrich/batch/jobRecords';
 import type { ResultsContext } from '../../nodes/CrustdataPersonEnrich/batch/jobResults';
 import type { HttpAnswer } from '../../nodes/CrustdataPersonEnrich/transport/answerPolicy';
@@ -31,6 +31,26 @@ describe('job planning', () => {
 			business_emails: ['jane@acme.io'],
 			fields: ['basic_profile', 'experience.employment_details.current.company_website_domain'],
 		});
+	});
+});
+
+describe('jobs within the credit cap', () => {
+	const ids = Array.from({ length: 25_000 }, (_, index) => url(`p-${index}`));
+
+	it('submits only the lookups the cap affords at the worst-case price, in input order', () => {
+		const { jobs, unaffordable } = jobsWithinCap(ids, settingsWith({ operation: 'enrichBatch', maxCredits: 10_001 }));
+		expect(jobs.map((job) => job.length)).toEqual([10_000, 1]);
+		expect(unaffordable).toEqual(ids.slice(10_001));
+	});
+
+	it('prices each lookup as the price table does, developer platform profiles included', () => {
+		const { jobs, unaffordable } = jobsWithinCap(ids.slice(0, 10), settingsWith({ operation: 'enrichBatch', maxCredits: 9, fields: ['dev_platform_profiles'] }));
+		expect(jobs).toEqual([ids.slice(0, 4)]);
+		expect(unaffordable).toHaveLength(6);
+	});
+
+	it('sends everything without a cap', () => {
+		expect(jobsWithinCap(ids, settingsWith({ operation: 'enrichBatch' })).unaffordable).toEqual([]);
 	});
 });
 

@@ -1,5 +1,6 @@
 import type { AccountReading } from '../../nodes/CrustdataPersonEnrich/account/accountLimits';
 import { dryRunHints, dryRunReport, secondsAtLimit, type AccountFacts } from '../../nodes/CrustdataPersonEnrich/run/dryRun';
+import { planJobs } from '../../nodes/CrustdataPersonEnrich/batch/jobPlanning';
 import { planRequests } from '../../nodes/CrustdataPersonEnrich/planning/requestPlanning';
 import type { EnrichSettings, ContactSource } from '../../nodes/CrustdataPersonEnrich/types';
 import { settingsWith } from './settingsFixture';
@@ -129,5 +130,29 @@ describe('dryRunHints', () => {
 			'Dry run: nothing billable was sent; the run would send 0 requests if everyone is found and cost at most 0 credits',
 			'At the cap of 0.5 credits the run would send nothing, as one lookup can cost up to 1 credit; raise Max Credits',
 		]);
+	});
+});
+
+describe('dry run with batch jobs', () => {
+	const batch = (overrides: Partial<EnrichSettings> = {}) => settingsWith({ operation: 'enrichBatch', ...overrides });
+
+	it('counts jobs of up to 10,000 as its requests, prices them from the price table, and promises no time', () => {
+		const plan = planJobs(slugs(25_001), 'profileUrl');
+		expect(dryRunReport(plan, [], facts(batch()))).toMatchObject({ unique_identifiers: 25_001, requests: 3, max_credits: 25_001, estimated_seconds: null });
+		expect(dryRunReport(plan, [], facts(batch({ fields: ['basic_profile', 'dev_platform_profiles'] }))).max_credits).toBe(50_002);
+	});
+
+	it('under Max Credits, counts only the jobs the cap affords', () => {
+		const plan = planJobs(slugs(25_001), 'profileUrl');
+		expect(dryRunReport(plan, [], facts(batch({ maxCredits: 10_500 })))).toMatchObject({ requests: 2, max_credits: 10_500 });
+		expect(dryRunReport(plan, [], facts(batch({ maxCredits: 0.5 })))).toMatchObject({ requests: 0, max_credits: 0 });
+	});
+
+	it('says what it would send in batch jobs', () => {
+		const settings = batch({ maxCredits: 10_500 });
+		const report = dryRunReport(planJobs(slugs(25_001), 'profileUrl'), [], facts(settings));
+		expect(dryRunHints(report, facts(settings), false)[0].message).toBe(
+			'Dry run: nothing billable was sent; the run would send 2 batch jobs if everyone is found and cost at most 10,500 credits',
+		);
 	});
 });

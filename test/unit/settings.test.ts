@@ -104,12 +104,10 @@ describe('readSettings with batch jobs', () => {
 		expect(() => batch({ maxWaitMinutes })).toThrow('Max Wait (Minutes) must be more than 0');
 	});
 
-	it('refuses, for now, contact data, a dry run and a credit cap', () => {
+	it('refuses contact data for now, and takes a dry run and a credit cap', () => {
 		expect(() => batch({}, { fields: ['basic_profile', 'contact'] })).toThrow("Contact data isn't available with Enrich in Batch Jobs yet");
 		expect(() => batch({ fieldPaths: 'contact.phone_numbers' })).toThrow("Contact data isn't available with Enrich in Batch Jobs yet");
-		expect(() => batch({ dryRun: true })).toThrow("Dry Run isn't available with Enrich in Batch Jobs yet");
-		expect(() => batch({ maxCredits: 10 })).toThrow("Max Credits isn't available with Enrich in Batch Jobs yet");
-		expect(batch({ maxCredits: 0, dryRun: false }).maxCredits).toBe(0);
+		expect(batch({ maxCredits: 10, dryRun: true })).toMatchObject({ maxCredits: 10, dryRun: true });
 	});
 });
 

@@ -224,7 +224,7 @@ export const nodeProperties: INodeProperties[] = [
 				typeOptions: { minValue: 0 },
 				default: 0,
 				description:
-					'The most credits this run may spend, counted from what Crustdata bills. Inputs it cannot afford are not sent and fail with a message that says so. 0 sets no cap.',
+					'The most credits this run may spend, counted from what Crustdata bills (with batch jobs, at the worst-case price). Inputs it cannot afford are not sent and fail with a message that says so. 0 sets no cap.',
 			},
 			{
 				displayName: 'Max Requests Per Minute',

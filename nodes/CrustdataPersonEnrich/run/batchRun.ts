@@ -3,7 +3,9 @@ import type { IExecuteFunctions, NodeExecutionHint } from 'n8n-workflow';
 
 import { runBatchJobs, type BatchJobsResult } from '../batch/batchJobs';
 import type { ResultsContext } from '../batch/jobResults';
+import { jobsWithinCap } from '../batch/jobPlanning';
 import { batchEndpointsOn } from '../batch/jobSubmit';
+import { overCapFailure } from '../credits/creditCap';
 import { MATCH_TYPE, normaliserFor, type RequestPlan } from '../planning/requestPlanning';
 import { count } from '../quantities';
 import { indexAnswers, joinResults, type InputOutcome } from '../results/resultMapping';
@@ -11,7 +13,7 @@ import { abortableClock } from '../transport/client';
 import { downloadResultFile } from '../transport/download';
 import type { ApiEntry, EnrichSettings, ItemFailure } from '../types';
 import { checkAccount } from './accountCheck';
-import { droppedInputsHint, enrichedInputs } from './runSummary';
+import { capHint, droppedInputsHint, enrichedInputs } from './runSummary';
 
 export interface BatchRun {
 	outcomes: InputOutcome[];
@@ -57,17 +59,19 @@ export async function runBatchEnrichment(context: IExecuteFunctions, plan: Reque
 		settings,
 		download: async (url) => await downloadResultFile(context, url, timeoutMs),
 	};
-	const jobs = await runBatchJobs(jobContext, plan.batches, (batchId, identifiers) =>
+	const { jobs: affordable, unaffordable } = jobsWithinCap(plan.batches.flat(), settings);
+	const jobs = await runBatchJobs(jobContext, affordable, (batchId, identifiers) =>
 		context.logger.info(`Crustdata accepted batch job ${batchId} for ${count(identifiers, 'identifier')}`, { batchId }),
 	);
 	const { answers, failures } = byIdentifier(jobs, settings);
+	for (const identifier of unaffordable) failures.set(identifier, overCapFailure(settings.maxCredits));
 	return { outcomes: join(answers, failures, settings), jobs, accountHint: account.hint };
 }
 
 const durationText = (ms: number) => (ms < 120_000 ? count(Math.round(ms / 1000), 'second') : count(Math.round(ms / 60_000), 'minute'));
 
 /** What the user sees after a batch run: what came back, every batch ID (to fetch a job again for free), and the wait for slots. */
-export function summariseBatchRun(plan: RequestPlan, run: BatchRun): NodeExecutionHint[] {
+export function summariseBatchRun(plan: RequestPlan, run: BatchRun, settings: EnrichSettings): NodeExecutionHint[] {
 	const { outcomes, jobs } = run;
 	const failed = outcomes.filter((outcome) => 'failure' in outcome).length;
 	const enriched = enrichedInputs(outcomes);
@@ -79,7 +83,7 @@ export function summariseBatchRun(plan: RequestPlan, run: BatchRun): NodeExecuti
 		...(jobs && jobs.slotWaitMs > 0 ? [`waited ${durationText(jobs.slotWaitMs)} for a batch job slot`] : []),
 	];
 	const hints: NodeExecutionHint[] = [{ message: parts.join('; '), type: failed > 0 ? 'warning' : 'info', location: 'outputPane' }];
-	for (const hint of [droppedInputsHint(plan), run.accountHint]) if (hint) hints.push(hint);
+	for (const hint of [droppedInputsHint(plan), capHint(outcomes, settings), run.accountHint]) if (hint) hints.push(hint);
 	return hints;
 }
 

@@ -2,6 +2,7 @@
 import type { IExecuteFunctions, INodeExecutionData, NodeExecutionHint } from 'n8n-workflow';
 
 import { sharedLimit } from '../account/accountLimits';
+import { MAX_JOB_IDENTIFIERS } from '../batch/jobPlanning';
 import { affordableCount } from '../credits/creditCap';
 import { contactCredits, mostCredits, personCredits } from '../credits/prices';
 import { identifierCount, requestSize, UnreadableIdentifier, type RequestPlan } from '../planning/requestPlanning';
@@ -39,7 +40,8 @@ export type DryRunReport = {
 	max_credits: number;
 	credits_available: number | null;
 	rate_limit_per_minute: number;
-	estimated_seconds: number;
+	/** Null with batch jobs: Crustdata promises no processing time. */
+	estimated_seconds: number | null;
 };
 
 /**
@@ -57,8 +59,9 @@ export function dryRunReport(plan: RequestPlan, rawIdentifiers: unknown[], facts
 		input.failure ? [{ item: input.itemIndex, identifier: shown(rawIdentifiers[input.itemIndex]), reason: input.failure.message }] : [],
 	);
 	const lookups = lookupsAfforded(unique, settings, contactVerdict?.source);
-	// The plan's requests are full but the last, as the send loop's are when it shrinks the last to fit.
-	const requestsCarrying = (identifiers: number) => Math.ceil(identifiers / requestSize(settings.batchSize));
+	const inBatchJobs = settings.operation === 'enrichBatch';
+	// The plan's requests (or jobs) are full but the last, as the send loop's are when it shrinks the last to fit.
+	const requestsCarrying = (identifiers: number) => Math.ceil(identifiers / (inBatchJobs ? MAX_JOB_IDENTIFIERS : requestSize(settings.batchSize)));
 	const profileRequests = requestsCarrying(lookups);
 	// With contact data from its own endpoint, every person found is one more lookup there.
 	const contactRequests = contactVerdict && contactVerdict.source !== 'profile' ? requestsCarrying(lookups) : 0;
@@ -75,11 +78,13 @@ export function dryRunReport(plan: RequestPlan, rawIdentifiers: unknown[], facts
 		max_credits: lookups === 0 ? 0 : mostCredits(unique, settings, contactVerdict?.source),
 		credits_available: facts.balance ?? null,
 		rate_limit_per_minute: profileLimit,
-		estimated_seconds: Math.max(
-			secondsAtLimit(profileRequests, profileLimit),
-			contactVerdict ? secondsAtLimit(contactRequests, contactVerdict.rateLimit.requestsPerMinute) : 0,
-			keyLimit ? secondsAtLimit(profileRequests + contactRequests, keyLimit) : 0,
-		),
+		estimated_seconds: inBatchJobs
+			? null
+			: Math.max(
+					secondsAtLimit(profileRequests, profileLimit),
+					contactVerdict ? secondsAtLimit(contactRequests, contactVerdict.rateLimit.requestsPerMinute) : 0,
+					keyLimit ? secondsAtLimit(profileRequests + contactRequests, keyLimit) : 0,
+				),
 	};
 }
 
@@ -88,11 +93,12 @@ export function dryRunHints(report: DryRunReport, facts: AccountFacts, stopsOnEr
 	const { settings, contactVerdict } = facts;
 	const unique = report.unique_identifiers;
 	const afforded = lookupsAfforded(unique, settings, contactVerdict?.source);
+	const sent = (requests: number) => count(requests, settings.operation === 'enrichBatch' ? 'batch job' : 'request');
 	const hints: NodeExecutionHint[] = [
 		{
 			message:
 				`Dry run: nothing billable was sent; the run would send ` +
-				(afforded < unique ? `${count(report.requests, 'request')} if everyone is found` : `at most ${count(report.requests, 'request')}`) +
+				(afforded < unique ? `${sent(report.requests)} if everyone is found` : `at most ${sent(report.requests)}`) +
 				` and cost at most ${creditsText(report.max_credits)}`,
 			type: 'info',
 			location: 'outputPane',

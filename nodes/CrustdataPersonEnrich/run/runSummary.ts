@@ -10,6 +10,18 @@ import type { EnrichSettings, ItemFailure, RateLimit } from '../types';
 import { CONTACT_ENRICH_PATH } from '../vocabulary';
 import type { EnrichmentRun } from './enrichmentRun';
 
+/** What the credit cap left unsent, when it left anything. */
+export function capHint(outcomes: InputOutcome[], settings: EnrichSettings): NodeExecutionHint | undefined {
+	const left = leftByCap(outcomes);
+	return left > 0
+		? {
+				message: `Stopped at the credit cap of ${creditsText(settings.maxCredits)}: ${count(left, 'input was', 'inputs were')} not sent`,
+				type: 'warning',
+				location: 'outputPane',
+			}
+		: undefined;
+}
+
 /** Inputs with at least one match. */
 export const enrichedInputs = (outcomes: InputOutcome[]) =>
 	outcomes.filter((outcome) => 'results' in outcome && outcome.results.some((result) => result.match_status === 'matched')).length;
@@ -93,14 +105,8 @@ export function summariseRun(
 	];
 	const dropped = droppedInputsHint(plan);
 	if (dropped) hints.push(dropped);
-	const left = leftByCap(outcomes);
-	if (left > 0) {
-		hints.push({
-			message: `Stopped at the credit cap of ${creditsText(settings.maxCredits)}: ${count(left, 'input was', 'inputs were')} not sent`,
-			type: 'warning',
-			location: 'outputPane',
-		});
-	}
+	const cap = capHint(outcomes, settings);
+	if (cap) hints.push(cap);
 	if (run.contactMoved) {
 		hints.push({
 			message: `Crustdata's profile endpoint ${run.contactMoved === 'refused' ? 'refused' : 'left out'} contact data on this account, so the run asked ${CONTACT_ENRICH_PATH} instead; no profile was billed twice`,
