@@ -49,6 +49,27 @@ async function run(workflowId, options = {}) {
 
 const outputOf = (runData, node, output = 0) => runData[node][0].data.main[output] ?? [];
 
+/**
+ * credit-cap.json's 60 inputs under Max Credits 30, continuing on error: unique identifiers go out
+ * in input order, so the first 30 are enriched and the cap leaves the rest unsent, each item paired
+ * with its input, and the summary says so.
+ */
+function assertHalfLeftByCap(result) {
+	const [taskData] = result.data.resultData.runData['Crustdata Person Enrich'];
+	const items = taskData.data.main[0];
+	assert.deepEqual(items.map((item) => item.pairedItem), Array.from({ length: 60 }, (_, item) => ({ item })));
+	items.slice(0, 30).forEach((item, index) => {
+		assert.deepEqual([item.json.matched_on, item.json.match_status], [url(`cap-person-${index}`), 'matched']);
+	});
+	items.slice(30).forEach((item, index) => {
+		assert.deepEqual(item.json, { error: 'Not sent: the credit cap of 30 would be exceeded', matched_on: url(`cap-person-${index + 30}`) });
+	});
+	assert.ok(
+		taskData.hints.some((hint) => hint.message === 'Stopped at the credit cap of 30 credits: 30 inputs were not sent'),
+		JSON.stringify(taskData.hints),
+	);
+}
+
 const isContactField = (field) => field === 'contact' || field.startsWith('contact.');
 
 /**
@@ -271,20 +292,7 @@ describe(`n8n ${VERSION}`, () => {
 		assert.ok(requests.every((request) => request.status === 200), 'none refused or failed');
 		assert.equal(requests.reduce((total, request) => total + request.identifierCount, 0), 30, 'only the 30 profiles the cap affords were sent');
 		assert.equal(sandbox.creditsUsed, 30, 'a credit for each of them');
-		const [taskData] = result.data.resultData.runData['Crustdata Person Enrich'];
-		const items = taskData.data.main[0];
-		assert.deepEqual(items.map((item) => item.pairedItem), Array.from({ length: 60 }, (_, item) => ({ item })));
-		// Unique identifiers go out in input order, so the cap runs out at the 31st.
-		items.slice(0, 30).forEach((item, index) => {
-			assert.deepEqual([item.json.matched_on, item.json.match_status], [url(`cap-person-${index}`), 'matched']);
-		});
-		items.slice(30).forEach((item, index) => {
-			assert.deepEqual(item.json, { error: 'Not sent: the credit cap of 30 would be exceeded', matched_on: url(`cap-person-${index + 30}`) });
-		});
-		assert.ok(
-			taskData.hints.some((hint) => hint.message === 'Stopped at the credit cap of 30 credits: 30 inputs were not sent'),
-			JSON.stringify(taskData.hints),
-		);
+		assertHalfLeftByCap(result);
 	});
 
 	it('Max Credits 30 under On Error: Stop fails after the affordable part, and the error says what was left and what was paid for', async () => {
@@ -304,6 +312,18 @@ describe(`n8n ${VERSION}`, () => {
 			'30 inputs were left unsent. Raise Max Credits in the node options, or run these items again in another execution. ' +
 				'The run had spent 30 credits and enriched 30 inputs; a node that stops outputs nothing, so set On Error to Continue to keep what it enriches.',
 		);
+	});
+
+	it('Max Credits 30 with batch jobs: one job of the 30 profiles the cap affords, the rest unsent, never more spent', async () => {
+		const inBatchJobs = (node) =>
+			node.type.endsWith('.crustdataPersonEnrich') ? { ...node, parameters: { ...node.parameters, operation: 'enrichBatch' } } : node;
+		await importVariant(instance, path.join(__dirname, 'workflows', 'credit-cap.json'), 'E2eCreditCapBatch', inBatchJobs);
+		const { code, stdout, stderr, run: result } = await run('E2eCreditCapBatch');
+		assert.equal(code, 0, stdout + stderr);
+		const submits = sandbox.requests.filter((request) => request.method === 'POST');
+		assert.deepEqual(submits.map((request) => [request.path, request.status, request.identifierCount]), [['/batch/person/enrich', 200, 30]]);
+		assert.equal(sandbox.creditsUsed, 30, 'a credit for each profile the cap affords, and no more');
+		assertHalfLeftByCap(result);
 	});
 
 	it('a field the account is denied fails with its message, and nothing billable is sent', async () => {
