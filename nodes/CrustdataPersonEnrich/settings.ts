@@ -174,16 +174,13 @@ export function readSettings(context: IExecuteFunctions): EnrichSettings {
 		onNoMatch: options.onNoMatch ?? 'emitItem',
 		returnMatches: batch ? 'all' : (options.returnMatches ?? 'all'),
 		requireEmployerDomainMatch: identifierType === 'businessEmail' && (options.requireEmployerDomainMatch ?? false),
-		simplify: options.simplify ?? false,
-		includePersonData: context.getNodeParameter('includePersonData', 0, false) as boolean,
-		includeInputFields: options.includeInputFields ?? false,
+		...readOutputSettings(context, options),
 		batchSize: options.batchSize ?? MAX_BATCH_SIZE,
 		// Expressions can give any number here; keep each within what the node can honour.
 		pacing: {
 			maxRequestsPerMinute: atLeast(0, options.maxRequestsPerMinute ?? 0),
 			concurrency: Math.min(Math.floor(atLeast(0, options.concurrency ?? 0)), MAX_IN_FLIGHT),
-			maxRetries: atLeast(0, options.maxRetries ?? 4),
-			timeoutMs: atLeast(1, options.timeout ?? 60) * 1000,
+			...readRetrySettings(options),
 		},
 		maxCredits: readMaxCredits(node, options),
 		dryRun: options.dryRun ?? false,
@@ -219,16 +216,23 @@ export function readIdentifiers(context: IExecuteFunctions, settings: EnrichSett
 /** What shapes the output items, whichever operation made them. */
 export type OutputSettings = Pick<EnrichSettings, 'simplify' | 'includeInputFields' | 'includePersonData'>;
 
-/** Get Batch Results reads no fields or identifiers: only how to read the jobs and shape the items. */
-export function readBatchResultsSettings(context: IExecuteFunctions): OutputSettings & { timeoutMs: number; maxRetries: number } {
-	const options = context.getNodeParameter('options', 0, {}) as Options;
+function readOutputSettings(context: IExecuteFunctions, options: Options): OutputSettings {
 	return {
 		simplify: options.simplify ?? false,
 		includeInputFields: options.includeInputFields ?? false,
 		includePersonData: context.getNodeParameter('includePersonData', 0, false) as boolean,
-		timeoutMs: atLeast(1, options.timeout ?? 60) * 1000,
-		maxRetries: atLeast(0, options.maxRetries ?? 4),
 	};
+}
+
+/** How long a request may take and how often one that may pass is tried again, within what the node can honour. */
+function readRetrySettings(options: Options): { timeoutMs: number; maxRetries: number } {
+	return { maxRetries: atLeast(0, options.maxRetries ?? 4), timeoutMs: atLeast(1, options.timeout ?? 60) * 1000 };
+}
+
+/** Get Batch Results reads no fields or identifiers: only how to read the jobs and shape the items. */
+export function readBatchResultsSettings(context: IExecuteFunctions): OutputSettings & { timeoutMs: number; maxRetries: number } {
+	const options = context.getNodeParameter('options', 0, {}) as Options;
+	return { ...readOutputSettings(context, options), ...readRetrySettings(options) };
 }
 
 /** Each input item's batch ID, trimmed; an expression that fails fails its item alone when the node continues on error. */

@@ -6,6 +6,7 @@
 // CommonJS, Node 20, node: built-ins only.
 const http = require('node:http');
 const https = require('node:https');
+const { closableServer } = require('../sandbox/closableServer');
 
 const IDENTIFIER_KEYS = [
 	['professional_network_profile_urls', 'professional_network_profile_url'],
@@ -58,7 +59,6 @@ function impostorAnswer(method, path, raw) {
 function startKeyTrap(options = {}) {
 	const tls = options && options.tls;
 	const received = [];
-	const sockets = new Set();
 	const onRequest = async (req, res) => {
 		const rawUrl = req.url || '/';
 		const queryAt = rawUrl.indexOf('?');
@@ -83,13 +83,7 @@ function startKeyTrap(options = {}) {
 	const server = tls
 		? https.createServer({ key: tls.key, cert: tls.cert }, onRequest)
 		: http.createServer(onRequest);
-	const track = (socket) => {
-		sockets.add(socket);
-		socket.on('close', () => sockets.delete(socket));
-	};
-	server.on('connection', track);
-	if (tls) server.on('secureConnection', track);
-	server.on('clientError', (_err, socket) => socket.destroy());
+	const close = closableServer(server, { tls: Boolean(tls) });
 
 	return new Promise((resolve, reject) => {
 		server.once('error', reject);
@@ -100,12 +94,7 @@ function startKeyTrap(options = {}) {
 				url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}`,
 				port,
 				received,
-				close: () =>
-					new Promise((done) => {
-						server.close(() => done());
-						for (const s of sockets) s.destroy();
-						sockets.clear();
-					}),
+				close,
 			});
 		});
 	});

@@ -9,6 +9,7 @@ const http = require('node:http');
 const https = require('node:https');
 const dataset = require('./dataset');
 const batchJobs = require('./batchJobs');
+const { closableServer } = require('./closableServer');
 const {
 	ACCOUNT_ENDPOINTS_LIMIT,
 	ACCOUNT_ENDPOINTS_PATH,
@@ -484,7 +485,6 @@ function startSandbox(options = {}) {
 	const requestOf = new WeakMap();
 	// Told of the log before each reset() empties it.
 	const resetListeners = [];
-	const sockets = new Set();
 	const timers = new Set();
 	const endpointHits = new Map(); // billable path → arrival times counted into its own window
 	const tokenHits = []; // arrival times counted into the key-wide window (all billable paths)
@@ -1404,14 +1404,7 @@ function startSandbox(options = {}) {
 		? https.createServer({ key: tls.key, cert: tls.cert }, onRequest)
 		: http.createServer(onRequest);
 	server.keepAliveTimeout = 5000;
-	const track = (socket) => {
-		sockets.add(socket);
-		socket.on('close', () => sockets.delete(socket));
-	};
-	server.on('connection', track);
-	// over TLS the requests run on the TLS socket wrapped around the TCP one; close() ends both
-	if (tls) server.on('secureConnection', track);
-	server.on('clientError', (_err, socket) => socket.destroy());
+	const closeServer = closableServer(server, { tls: Boolean(tls) });
 
 	// batch jobs, and the second origin that serves their result files (an imitation of S3's
 	// pre-signed links: another host, so a client must not send the key there)
@@ -1432,12 +1425,7 @@ function startSandbox(options = {}) {
 	});
 	const resultsServer = http.createServer(batch.serveDownload);
 	resultsServer.keepAliveTimeout = 5000;
-	const resultsSockets = new Set();
-	resultsServer.on('connection', (socket) => {
-		resultsSockets.add(socket);
-		socket.on('close', () => resultsSockets.delete(socket));
-	});
-	resultsServer.on('clientError', (_err, socket) => socket.destroy());
+	const closeResultsServer = closableServer(resultsServer);
 
 	const api = {
 		url: '',
@@ -1482,15 +1470,7 @@ function startSandbox(options = {}) {
 			for (const t of timers) clearTimeout(t);
 			timers.clear();
 			batch.close();
-			const closed = (srv, open) =>
-				new Promise((resolve) => {
-					srv.close(() => resolve());
-					for (const s of open) s.destroy();
-					open.clear();
-				});
-			return Promise.all([closed(server, sockets), closed(resultsServer, resultsSockets)]).then(
-				() => undefined,
-			);
+			return Promise.all([closeServer(), closeResultsServer()]).then(() => undefined);
 		},
 	};
 

@@ -214,6 +214,17 @@ describe('batch jobs', () => {
 		expect(clock() - started).toBeGreaterThanOrEqual(10_000);
 	});
 
+	it('stops looking for a lost submit at the wait limit, sends nothing again, and says the job may be paid for', async () => {
+		const { context, calls, clock } = fakeContext({ submit: ['drop', answer(200, { batch_id: 'b2' })] }, 6_000);
+		const started = clock();
+		const result = await run(context, [[url('ada')]]);
+		expect(calls.filter((call) => call.startsWith('submit'))).toHaveLength(1);
+		expect(calls.filter((call) => call === 'list')).toHaveLength(4);
+		expect(clock() - started).toBe(6_000);
+		expect(result.batchIds).toEqual([]);
+		expect(result.jobs[0]).toMatchObject({ failure: { description: expect.stringMatching(/^Max Wait \(0.1 minutes\) ran out .* may be paid for/) } });
+	});
+
 	it("fails a failed job's inputs with its batch ID and Crustdata's reason, and leaves the other job's alone", async () => {
 		const { context } = fakeContext({
 			submit: [answer(200, { batch_id: 'bad' }), answer(200, { batch_id: 'good' })],

@@ -1,5 +1,5 @@
 import type { Classified } from '../../nodes/CrustdataPersonEnrich/transport/answerPolicy';
-import { retriesExhausted, retryDecision } from '../../nodes/CrustdataPersonEnrich/transport/retryDecision';
+import { retried, retriesExhausted, retryDecision } from '../../nodes/CrustdataPersonEnrich/transport/retryDecision';
 
 const TRANSIENT: Classified = { kind: 'transient', reason: 'Crustdata answered 503' };
 const RATE_LIMITED: Classified = { kind: 'rateLimited', waitMs: 5_000 };
@@ -45,5 +45,29 @@ describe('retriesExhausted', () => {
 		expect(retriesExhausted(TRANSIENT, 4).message).toBe('The request failed after 4 tries: Crustdata answered 503');
 		expect(retriesExhausted(RATE_LIMITED, 1).message).toBe('The request failed after 1 try: Crustdata kept answering 429 (rate limited)');
 		expect(retriesExhausted(TRANSIENT, 4).description).toMatch(/raise Max Retries/);
+	});
+});
+
+describe('retried', () => {
+	const clock = () => {
+		const slept: number[] = [];
+		return { slept, now: () => 0, sleep: async (ms: number) => void slept.push(ms) };
+	};
+
+	it('tries again after a growing backoff while the result may pass, and stops at the first that does not', async () => {
+		const results = ['busy', 'busy', 'done', 'busy'];
+		const context = { clock: clock(), maxRetries: 4 };
+		const result = await retried(context, async () => results.shift() as string, (read) => read === 'busy');
+		expect(result).toBe('done');
+		expect(context.clock.slept).toHaveLength(2);
+		expect(context.clock.slept[1]).toBeGreaterThan(context.clock.slept[0]);
+	});
+
+	it('gives the last result after Max Retries, and tries once when Max Retries is 0', async () => {
+		let attempts = 0;
+		const busy = async () => `busy ${++attempts}`;
+		expect(await retried({ clock: clock(), maxRetries: 2 }, busy, () => true)).toBe('busy 3');
+		attempts = 0;
+		expect(await retried({ clock: clock(), maxRetries: 0 }, busy, () => true)).toBe('busy 1');
 	});
 });

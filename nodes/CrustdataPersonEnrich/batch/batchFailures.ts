@@ -59,6 +59,15 @@ export function submitUnanswered(reason: string): ItemFailure {
 	};
 }
 
+/** A lost submit whose job the list did not show before Max Wait ran out: unlike `submitUnanswered`, it may exist. */
+export function submitUnconfirmed(reason: string, maxWaitMs: number): ItemFailure {
+	return {
+		source: 'api',
+		message: `Crustdata didn't answer the batch job submit: ${reason}`,
+		description: `Max Wait (${waitText(maxWaitMs)}) ran out before the account's list of batch jobs showed whether Crustdata created the job, so it may be paid for. Raise Max Wait (Minutes) before running these items again.`,
+	};
+}
+
 export function unknownJob(batchId: string): ItemFailure {
 	return {
 		source: 'api',

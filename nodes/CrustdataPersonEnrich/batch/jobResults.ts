@@ -1,7 +1,8 @@
 // Waiting for one accepted batch job, then reading its result files into an entry for every identifier it was sent.
-import { backoffMs, classifyAnswer, type HttpAnswer } from '../transport/answerPolicy';
+import { classifyAnswer, type HttpAnswer } from '../transport/answerPolicy';
 import type { Download } from '../transport/download';
 import type { Clock } from '../transport/pacer';
+import { retried } from '../transport/retryDecision';
 import type { ApiEntry, EnrichSettings, ItemFailure } from '../types';
 import { jobFailed, jobUnfinished, resultsUnreadable, unknownJob } from './batchFailures';
 import { isFinished, pollDelayMs, readJobStatus, type JobStatus } from './jobAnswers';
@@ -55,16 +56,6 @@ export interface FilesContext {
 	download(url: string): Promise<Download>;
 }
 
-/** A part's bytes, downloaded again after a failure that may pass. */
-async function downloadPart(context: FilesContext, url: string): Promise<Download> {
-	let download = await context.download(url);
-	for (let retry = 1; 'failed' in download && download.retryable && retry <= context.maxRetries; retry++) {
-		await context.clock.sleep(backoffMs(retry));
-		download = await context.download(url);
-	}
-	return download;
-}
-
 /**
  * Hands every record of a finished job's parts to `onRecord`. A part that cannot be read, or
  * parts holding fewer records than the job says it has, fail the whole job rather than leave it
@@ -75,7 +66,7 @@ export async function readResultFiles(context: FilesContext, status: JobStatus, 
 	if (status.downloadUrls.length === 0) return resultsUnreadable(status.batchId, 'Crustdata gave no link to them');
 	let lines = 0;
 	for (const url of status.downloadUrls) {
-		const download = await downloadPart(context, url);
+		const download = await retried(context, async () => await context.download(url), (part) => 'failed' in part && part.retryable);
 		if ('failed' in download) return resultsUnreadable(status.batchId, download.failed);
 		const reading = await readJsonLines(download.bytes, onRecord);
 		if ('unreadable' in reading) return resultsUnreadable(status.batchId, reading.unreadable);

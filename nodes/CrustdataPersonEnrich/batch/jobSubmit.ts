@@ -6,7 +6,7 @@ import type { CrustdataClient } from '../transport/client';
 import type { Clock } from '../transport/pacer';
 import type { ItemFailure } from '../types';
 import { BATCH_PATH, ENDPOINT } from '../vocabulary';
-import { noJobSlot, submitAmbiguous, submitUnanswered } from './batchFailures';
+import { noJobSlot, submitAmbiguous, submitUnanswered, submitUnconfirmed } from './batchFailures';
 import { lostSubmitCandidates, pollDelayMs, readJobList, readSubmitted, type JobStatus } from './jobAnswers';
 
 /** The batch endpoints as the jobs see them. */
@@ -84,7 +84,11 @@ async function listedJobs(context: SubmitContext): Promise<JobStatus[]> {
  */
 async function findLostJob(context: SubmitContext, identifierCount: number, sentAt: number): Promise<{ batchId?: string; candidates?: string[] }> {
 	for (let read = 0; read < LOST_SUBMIT_READS; read++) {
-		if (read > 0) await context.clock.sleep(LOST_SUBMIT_READ_GAP_MS);
+		if (read > 0) {
+			const now = context.clock.now();
+			if (now >= context.deadline) break;
+			await context.clock.sleep(Math.min(LOST_SUBMIT_READ_GAP_MS, context.deadline - now));
+		}
 		const candidates = lostSubmitCandidates(await listedJobs(context), { identifierCount, sentAt }, context.runBatchIds);
 		if (candidates.length === 1) return { batchId: candidates[0] };
 		if (candidates.length > 1) return { candidates };
@@ -113,6 +117,7 @@ export async function submitJob(context: SubmitContext, body: IDataObject, ident
 			const found = await findLostJob(context, identifierCount, sentAt);
 			if (found.batchId) return { batchId: found.batchId, sentAt };
 			if (found.candidates) return { failure: submitAmbiguous(found.candidates) };
+			if (context.clock.now() >= context.deadline) return { failure: submitUnconfirmed(answer.lost, context.maxWaitMs) };
 			lostAnswers += 1;
 			if (lostAnswers > context.maxRetries) return { failure: submitUnanswered(answer.lost) };
 			continue;

@@ -42,14 +42,15 @@ export async function checkAccount(context: IExecuteFunctions, requested: Enrich
 	const account = 'refusal' in employerCheck ? { ...judged, refusal: judged.refusal ?? employerCheck.refusal } : judged;
 	const contactVerdict =
 		contact && contactReading ? judgeContact(contact, profileReading, contactReading, settings.pacing.maxRequestsPerMinute) : undefined;
+	const readings = contactReading ? [profileReading, contactReading] : [profileReading];
 	return {
 		client,
 		settings,
 		account,
 		contactVerdict,
-		readings: contactReading ? [profileReading, contactReading] : [profileReading],
+		readings,
 		balance,
 		refusal: account.refusal ?? contactVerdict?.refusal,
-		answerContext: { listingAnswered404: [profileReading, contactReading].some((reading) => reading && 'unreadable' in reading && reading.statusCode === 404) },
+		answerContext: { listingAnswered404: readings.some((reading) => 'unreadable' in reading && reading.statusCode === 404) },
 	};
 }

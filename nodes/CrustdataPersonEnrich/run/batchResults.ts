@@ -7,9 +7,9 @@ import { batchEndpointsOn } from '../batch/jobSubmit';
 import { MATCH_TYPE } from '../planning/requestPlanning';
 import { isRecord, type ItemFailure } from '../types';
 import type { InputOutcome } from '../results/resultMapping';
-import { backoffMs } from '../transport/answerPolicy';
 import { abortableClock, openCrustdataClient } from '../transport/client';
 import { downloadResultFile } from '../transport/download';
+import { retried } from '../transport/retryDecision';
 
 export interface BatchResultsSettings {
 	timeoutMs: number;
@@ -40,11 +40,7 @@ type JobReading = { results: IDataObject[] } | { failure: ItemFailure };
 
 /** One job's records; a job without any gives one not_found result, so the input that named it is not dropped. */
 async function readJob(context: FilesContext & Parameters<typeof readStatus>[0], batchId: string): Promise<JobReading> {
-	let status = await readStatus(context, batchId);
-	for (let retry = 1; status === undefined && retry <= context.maxRetries; retry++) {
-		await context.clock.sleep(backoffMs(retry));
-		status = await readStatus(context, batchId);
-	}
+	const status = await retried(context, async () => await readStatus(context, batchId), (read) => read === undefined);
 	if (status === undefined) return { failure: jobStillRunning(batchId, 'its status could not be read') };
 	if ('failure' in status) return status;
 	if (status.status === 'failed') return { failure: jobFailed(batchId, status.errorMessage) };

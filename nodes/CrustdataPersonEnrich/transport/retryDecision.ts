@@ -1,6 +1,7 @@
 // The retry decision: whether a rate-limited or transiently failed request goes again, after how long, and the failure when it does not.
 import type { ItemFailure } from '../types';
 import { backoffMs, type Classified } from './answerPolicy';
+import type { Clock } from './pacer';
 
 export interface RetryDecision {
 	retry: boolean;
@@ -27,4 +28,18 @@ export function retriesExhausted(classified: Classified, attempts: number): Item
 		message: `The request failed after ${attempts} ${attempts === 1 ? 'try' : 'tries'}: ${reason}`,
 		description: 'Run the node again for these items later, or raise Max Retries in the node options',
 	};
+}
+
+/** Runs `attempt` again, after a growing backoff and at most `maxRetries` times, while its result `mayPass`. */
+export async function retried<T>(
+	context: { clock: Clock; maxRetries: number },
+	attempt: () => Promise<T>,
+	mayPass: (result: T) => boolean,
+): Promise<T> {
+	let result = await attempt();
+	for (let retry = 1; mayPass(result) && retry <= context.maxRetries; retry++) {
+		await context.clock.sleep(backoffMs(retry));
+		result = await attempt();
+	}
+	return result;
 }
