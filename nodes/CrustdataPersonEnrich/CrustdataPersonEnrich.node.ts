@@ -4,7 +4,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { isToolCall, toolAnswer, toolFailure, withToolBounds } from './agentTool';
 import { planJobs } from './batch/jobPlanning';
-import { addContactData } from './contact/contactPass';
+import { addContactData, type ContactAnswers } from './contact/contactPass';
 import { nodeProperties } from './description/nodeProperties';
 import { MATCH_TYPE, normaliserFor, planRequests } from './planning/requestPlanning';
 import {
@@ -84,6 +84,11 @@ function outputItems(context: IExecuteFunctions, outcomes: InputOutcome[], setti
 	return toOutputItems(settings.simplify ? addSimplePerson(outcomes) : outcomes, context.getNode(), inputFields);
 }
 
+/** Every match's contact data in place, with every chosen tier, when the run asked for any. */
+function withContactData(outcomes: InputOutcome[], settings: EnrichSettings, continueOnFail: boolean, fromEndpoint?: ContactAnswers): InputOutcome[] {
+	return settings.contact ? addContactData(outcomes, { ...settings, contact: settings.contact }, continueOnFail, fromEndpoint) : outcomes;
+}
+
 /** One run: every input's identifier planned, sent (in requests or in batch jobs) and joined back to its item. */
 async function enrichItems(
 	context: IExecuteFunctions,
@@ -97,7 +102,7 @@ async function enrichItems(
 		if (settings.dryRun) return await dryRun(context, plan, identifiers, settings);
 		if (!continueOnFail) throwOnRejectedInput(plan.inputs, node);
 		const run = await runBatchEnrichment(context, plan, settings);
-		const outcomes = withoutFieldsTheNodeAskedFor(run.outcomes, settings);
+		const outcomes = withoutFieldsTheNodeAskedFor(withContactData(run.outcomes, settings, continueOnFail, run.contact), settings);
 		if (!continueOnFail) throwOnFailedInput(outcomes, node, () => batchRunNotes(run));
 		context.addExecutionHints(...summariseBatchRun(plan, run, settings));
 		return outputItems(context, outcomes, settings, asTool);
@@ -112,9 +117,8 @@ async function enrichItems(
 		failsInput: (entry) => failsInput(entry, settings),
 	});
 	const answers = indexAnswers(run.profiles.entries, normaliserFor(settings.identifierType));
-	let outcomes = joinResults(plan.inputs, answers, run.profiles.failures, settings, matchType);
-	if (settings.contact) outcomes = addContactData(outcomes, { ...settings, contact: settings.contact }, continueOnFail, run.contact);
-	outcomes = withoutFieldsTheNodeAskedFor(outcomes, settings);
+	const joined = joinResults(plan.inputs, answers, run.profiles.failures, settings, matchType);
+	const outcomes = withoutFieldsTheNodeAskedFor(withContactData(joined, settings, continueOnFail, run.contact), settings);
 
 	if (!continueOnFail) throwOnFailedInput(outcomes, node, (failure) => stoppedRunNotes(failure, outcomes, run));
 	context.addExecutionHints(...summariseRun(plan, outcomes, run, settings));

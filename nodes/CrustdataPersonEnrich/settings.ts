@@ -78,7 +78,8 @@ export function splitContactFields(
 	return { fields: profileFields, tiers: CONTACT_TIERS.filter((tier) => tiers.has(tier)), badPath };
 }
 
-function contactSettings(tiers: ContactTier[], options: Options): ContactSettings | undefined {
+/** Only the contact endpoint verifies emails, and contact batch jobs do not: batch runs read no Verified Emails Only. */
+function contactSettings(tiers: ContactTier[], options: Pick<Options, 'verifiedEmailsOnly'>): ContactSettings | undefined {
 	return tiers.length > 0 ? { tiers, verified: options.verifiedEmailsOnly ?? false } : undefined;
 }
 
@@ -110,14 +111,6 @@ function readMaxWaitMs(node: INode, options: Options): number {
 }
 
 const DEFAULT_MAX_WAIT_MINUTES = 60;
-
-/** Contact data in batch jobs is refused before anything is sent, rather than left out of a paid run. */
-function refuseContactInBatchJobs(node: INode, settings: EnrichSettings): void {
-	if (!settings.contact) return;
-	throw new NodeOperationError(node, "Contact data isn't available with Enrich in Batch Jobs yet", {
-		description: 'Remove Contact from Fields and contact paths from Extra Field Paths, or use the Enrich operation',
-	});
-}
 
 export function readSettings(context: IExecuteFunctions): EnrichSettings {
 	const node = context.getNode();
@@ -166,7 +159,7 @@ export function readSettings(context: IExecuteFunctions): EnrichSettings {
 		identifierType,
 		fields,
 		// A preview is free and gives basic fields only, so it fetches no contact data.
-		contact: options.preview && !batch ? undefined : contactSettings(tiers, options),
+		contact: options.preview && !batch ? undefined : contactSettings(tiers, batch ? {} : options),
 		// Batch jobs take no threshold and no preview, and give one match per identifier.
 		minSimilarityScore:
 			identifierType === 'businessEmail' && !batch ? (context.getNodeParameter('minSimilarityScore', 0, 0) as number) : 0,
@@ -186,7 +179,6 @@ export function readSettings(context: IExecuteFunctions): EnrichSettings {
 		dryRun: options.dryRun ?? false,
 		maxWaitMs: batch ? readMaxWaitMs(node, options) : DEFAULT_MAX_WAIT_MINUTES * 60_000,
 	};
-	if (batch) refuseContactInBatchJobs(node, settings);
 	return settings;
 }
 

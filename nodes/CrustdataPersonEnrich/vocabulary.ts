@@ -35,3 +35,6 @@ export const BATCH_PATH = '/batch';
 
 /** The endpoint that serves contact data on accounts whose profile endpoint does not. */
 export const CONTACT_ENRICH_PATH = '/person/contact/enrich';
+
+/** The batch job endpoint for contact data on accounts whose profile endpoint does not serve it. */
+export const BATCH_CONTACT_PATH = '/batch/person/contact/enrich';

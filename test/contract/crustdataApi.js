@@ -212,13 +212,17 @@ const BILLABLE_PATHS = [ENRICH_PATH, LIVE_PATH, CONTACT_PATH];
 // ---- Batch jobs (the notes' "Async batch jobs"; the list's shape from Crustdata's batch API reference) ----
 
 const BATCH_SUBMIT_PATH = '/batch/person/enrich';
+const BATCH_CONTACT_SUBMIT_PATH = '/batch/person/contact/enrich';
 const BATCH_LIST_PATH = '/batch';
 const MAX_BATCH_IDENTIFIERS = 10000;
+const MAX_CONTACT_BATCH_IDENTIFIERS = 300;
+/** The contact batch's own `fields` vocabulary ("Contact in batch"): no websites, no contact.* paths. */
+const BATCH_CONTACT_FIELDS = ['business_email', 'personal_contact_info', 'personal_contact_info.personal_emails', 'personal_contact_info.phone_numbers'];
 const BATCH_STATUSES = ['pending', 'processing', 'completed', 'failed'];
 
-/** Which batch exchange a request is: 'submit', 'status', 'list' or null. */
+/** Which batch exchange a request is: 'submit' (of either kind), 'status', 'list' or null. */
 function batchRouteOf(method, path) {
-	if (method === 'POST' && path === BATCH_SUBMIT_PATH) return 'submit';
+	if (method === 'POST' && (path === BATCH_SUBMIT_PATH || path === BATCH_CONTACT_SUBMIT_PATH)) return 'submit';
 	if (method === 'GET' && path === BATCH_LIST_PATH) return 'list';
 	if (method === 'GET' && /^\/batch\/[^/]+$/.test(path)) return 'status';
 	return null;
@@ -264,22 +268,40 @@ const batchSubmitRequest = (generation) =>
 		.strict()
 		.refine(oneIdentifierType, 'exactly one of professional_network_profile_urls and business_emails');
 
+/**
+ * POST /batch/person/contact/enrich (generation 2): profile URLs only, 1 to 300, and a required
+ * `fields` list in its own vocabulary; no chunk_size is documented for it.
+ */
+const batchContactSubmitRequest = z
+	.object({
+		professional_network_profile_urls: listOrCommas(z.string().min(1), 1, MAX_CONTACT_BATCH_IDENTIFIERS),
+		fields: listOrCommas(z.enum(BATCH_CONTACT_FIELDS), 1, Infinity),
+		webhook_url: z.string().url().optional(),
+	})
+	.strict();
+
 const count = z.number().int().min(0);
 const timestamp = z.string().datetime({ offset: true });
 
-const batchSubmitAnswer = z
-	.object({
-		batch_id: z.string().min(1),
-		status: z.literal('pending'),
-		entity: z.literal('person'),
-		action: z.literal('enrich'),
-		identifier_count: count.min(1).max(MAX_BATCH_IDENTIFIERS),
-		entities_requested: count,
-		status_url: z.string(),
-	})
-	.strict()
-	.refine((answer) => answer.status_url === `/batch/${answer.batch_id}`, { message: 'status_url is not /batch/<batch_id>', path: ['status_url'] })
-	.refine((answer) => answer.entities_requested === answer.identifier_count, { message: 'entities_requested is not identifier_count', path: ['entities_requested'] });
+/** A submit's answer; `action` and the most identifiers per job differ by kind. */
+const submitAnswerOf = (action, maxIdentifiers) =>
+	z
+		.object({
+			batch_id: z.string().min(1),
+			status: z.literal('pending'),
+			entity: z.literal('person'),
+			action,
+			identifier_count: count.min(1).max(maxIdentifiers),
+			entities_requested: count,
+			status_url: z.string(),
+		})
+		.strict()
+		.refine((answer) => answer.status_url === `/batch/${answer.batch_id}`, { message: 'status_url is not /batch/<batch_id>', path: ['status_url'] })
+		.refine((answer) => answer.entities_requested === answer.identifier_count, { message: 'entities_requested is not identifier_count', path: ['entities_requested'] });
+
+const batchSubmitAnswer = submitAnswerOf(z.literal('enrich'), MAX_BATCH_IDENTIFIERS);
+// the notes do not name a contact job's action
+const batchContactSubmitAnswer = submitAnswerOf(z.string().min(1), MAX_CONTACT_BATCH_IDENTIFIERS);
 
 /** One job as GET /batch/{batch_id} and the list show it; the list's documented jobs carry no links. */
 const batchJobFields = {
@@ -347,6 +369,34 @@ const batchRecord = (generation) =>
 			if (id !== undefined && id !== record.internal_id) context.addIssue({ code: z.ZodIssueCode.custom, path: ['internal_id'], message: 'internal_id is not data.crustdata_person_id' });
 		});
 
+/** A contact batch's email: `{ email, status }` (the notes quote nothing more). */
+const batchContactEmail = z.object({ email: z.string(), status: z.enum(['deliverable', 'catch_all', 'invalid', 'unknown']) }).strict();
+
+/** A contact record's `data`: the person, and the requested parts only (a part with nothing found is []). */
+const batchContactData = z
+	.object({
+		professional_network_url: z.string(),
+		person_id: z.number(),
+		business_email: z.array(batchContactEmail).optional(),
+		personal_contact_info: z
+			.object({ personal_emails: z.array(batchContactEmail).optional(), phone_numbers: z.array(z.string()).optional() })
+			.strict()
+			.optional(),
+	})
+	.strict();
+
+/**
+ * One line of a contact batch's results: the `{ original_identifier, internal_id, data }`
+ * envelope, or (as one live-verified client saw it) the bare `data`; read both.
+ */
+const batchContactRecord = z.union([
+	z
+		.object({ original_identifier: z.string(), internal_id: z.number(), data: batchContactData })
+		.strict()
+		.refine((record) => record.internal_id === record.data.person_id, { message: 'internal_id is not data.person_id', path: ['internal_id'] }),
+	batchContactData,
+]);
+
 /** The error types the notes and the reference name for a batch route's status. */
 const BATCH_ERROR_TYPES = { 404: 'not_found', 429: 'rate_limit_exceeded' };
 
@@ -364,7 +414,7 @@ function answerSchema(method, path, status, generation) {
 	if (ERROR_TYPES[status]) return errorBodyOf(z.literal(ERROR_TYPES[status]));
 	if (batch && BATCH_ERROR_TYPES[status]) return errorBodyOf(z.literal(BATCH_ERROR_TYPES[status]));
 	if (status >= 400) return errorBody;
-	if (batch === 'submit') return batchSubmitAnswer;
+	if (batch === 'submit') return path === BATCH_CONTACT_SUBMIT_PATH ? batchContactSubmitAnswer : batchSubmitAnswer;
 	if (batch === 'status') return batchStatusAnswer;
 	if (batch === 'list') return batchListAnswer;
 	if (path === '/account/credits') return accountCreditsAnswer;
@@ -378,8 +428,10 @@ function batchExchangeViolations(where, route, exchange, answerParsed) {
 	if (status >= 300) return [];
 	const violations = [];
 	if (route === 'submit') {
-		const parsedRequest = batchSubmitRequest(exchange.apiGeneration).safeParse(exchange.body);
+		const contact = path === BATCH_CONTACT_SUBMIT_PATH;
+		const parsedRequest = (contact ? batchContactSubmitRequest : batchSubmitRequest(exchange.apiGeneration)).safeParse(exchange.body);
 		if (!parsedRequest.success) violations.push(`${where}: accepted a request the API refuses: ${describeIssues(parsedRequest.error)}`);
+		if (contact && exchange.apiGeneration !== 2) violations.push(`${where}: accepted a contact batch on generation ${exchange.apiGeneration} (generation-2 accounts only)`);
 		if (exchange.headers['x-api-version'] === undefined) violations.push(`${where}: accepted a submit without x-api-version`);
 		const sent = batchIdentifiers(exchange.body).length;
 		if (answerParsed && answer.body.identifier_count !== sent) violations.push(`${where}: identifier_count ${answer.body.identifier_count} for ${sent} identifiers sent`);
@@ -440,14 +492,11 @@ function contractViolations(exchanges) {
 }
 
 /**
- * What in a batch job's downloaded results breaks the contract, one line each; [] when all hold.
- * `input`: the results file's text (JSON lines, each ended by `\n`), or its records as lines or
- * parsed values. `options.generation` (default 1) is the account's API generation;
- * `options.identifiers`, when given, are what the job was sent (each record must echo one).
+ * What in a results file breaks `schema`, one line each. `input`: the file's text (JSON lines,
+ * each ended by `\n`), or its records as lines or parsed values; `recordViolation(record)`: a
+ * further violation of a record that parsed, or null.
  */
-function batchRecordViolations(input, options = {}) {
-	const generation = options.generation || 1;
-	const sent = options.identifiers ? new Set(options.identifiers) : null;
+function recordViolations(input, schema, recordViolation) {
 	const violations = [];
 	let lines = input;
 	if (typeof input === 'string') {
@@ -455,7 +504,6 @@ function batchRecordViolations(input, options = {}) {
 		lines = input.split('\n');
 		if (lines[lines.length - 1] === '') lines.pop();
 	}
-	const schema = batchRecord(generation);
 	lines.forEach((line, index) => {
 		const where = `record ${index + 1}`;
 		let record = line;
@@ -469,9 +517,58 @@ function batchRecordViolations(input, options = {}) {
 		}
 		const parsed = schema.safeParse(record);
 		if (!parsed.success) violations.push(`${where}: breaks the contract: ${describeIssues(parsed.error)}`);
-		else if (sent && !sent.has(record.original_identifier)) violations.push(`${where}: "${record.original_identifier}" is no identifier the job was sent`);
+		else {
+			const violation = recordViolation(record);
+			if (violation) violations.push(`${where}: ${violation}`);
+		}
 	});
 	return violations;
+}
+
+/** An envelope's original_identifier that is none of the identifiers sent (`sent` null: not checked). */
+const echoViolation = (sent, record) =>
+	sent && 'original_identifier' in record && !sent.has(record.original_identifier) ? `"${record.original_identifier}" is no identifier the job was sent` : null;
+
+/**
+ * What in a batch job's downloaded results breaks the contract, one line each; [] when all hold.
+ * `input`: the results file's text (JSON lines, each ended by `\n`), or its records as lines or
+ * parsed values. `options.generation` (default 1) is the account's API generation;
+ * `options.identifiers`, when given, are what the job was sent (each record must echo one).
+ */
+function batchRecordViolations(input, options = {}) {
+	const sent = options.identifiers ? new Set(options.identifiers) : null;
+	return recordViolations(input, batchRecord(options.generation || 1), (record) => echoViolation(sent, record));
+}
+
+/** The contact parts a record must carry for the `fields` of its job, as `business_email` and `personal_contact_info.<part>` paths. */
+function contactPartsOf(fields) {
+	const parts = new Set();
+	for (const field of fields) {
+		if (field === 'business_email') parts.add('business_email');
+		if (field === 'personal_contact_info' || field === 'personal_contact_info.personal_emails') parts.add('personal_contact_info.personal_emails');
+		if (field === 'personal_contact_info' || field === 'personal_contact_info.phone_numbers') parts.add('personal_contact_info.phone_numbers');
+	}
+	return [...parts].sort();
+}
+
+/**
+ * What in a contact batch job's downloaded results breaks the contract, as batchRecordViolations
+ * says it, for either record shape. `options.identifiers`: what the job was sent (an envelope must
+ * echo one); `options.fields`: what it asked for (a record must carry exactly those parts).
+ */
+function batchContactRecordViolations(input, options = {}) {
+	const sent = options.identifiers ? new Set(options.identifiers) : null;
+	const wanted = options.fields ? contactPartsOf(options.fields) : null;
+	return recordViolations(input, batchContactRecord, (record) => {
+		const echo = echoViolation(sent, record);
+		if (echo || !wanted) return echo;
+		const data = 'data' in record ? record.data : record;
+		const carried = contactPartsOf([
+			...(data.business_email ? ['business_email'] : []),
+			...Object.keys(data.personal_contact_info || {}).map((part) => `personal_contact_info.${part}`),
+		]);
+		return carried.join() === wanted.join() ? null : `carries ${carried.join(', ') || 'no contact part'}, not the ${wanted.join(', ')} asked for`;
+	});
 }
 
 module.exports = {
@@ -487,9 +584,13 @@ module.exports = {
 	accountCreditsAnswer,
 	batchSubmitRequest,
 	batchSubmitAnswer,
+	batchContactSubmitRequest,
+	batchContactSubmitAnswer,
 	batchStatusAnswer,
 	batchListAnswer,
 	batchRecord,
+	batchContactRecord,
 	contractViolations,
 	batchRecordViolations,
+	batchContactRecordViolations,
 };

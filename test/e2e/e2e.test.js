@@ -243,6 +243,44 @@ describe(`n8n ${VERSION}`, () => {
 		assert.ok(grace.business_emails.length > 0 && grace.phone_numbers.length > 0, 'someone got real contact data, so the comparisons above are not all between empty lists');
 	});
 
+	it('contact on generation 2 with batch jobs: profile jobs without contact, then contact jobs for the matched profiles only, merged into each match', async () => {
+		const inBatchJobs = (node) =>
+			node.type.endsWith('.crustdataPersonEnrich') ? { ...node, parameters: { ...node.parameters, operation: 'enrichBatch' } } : node;
+		await importVariant(instance, path.join(__dirname, 'workflows', 'contact-generation-2.json'), 'E2eContactGen2Bt', inBatchJobs);
+		const { code, stdout, stderr, run: result } = await run('E2eContactGen2Bt', { apiGeneration: 2 });
+		assert.equal(code, 0, stdout + stderr);
+		assert.equal(result.status, 'success');
+		const posts = (path) => sandbox.requests.filter((request) => request.method === 'POST' && request.path === path);
+		const profileJobs = posts('/batch/person/enrich');
+		assert.equal(profileJobs.length, 1);
+		assert.deepEqual(profileJobs[0].body.fields.filter(isContactField), [], 'the profile job asks for no contact field');
+		const contactJobs = posts('/batch/person/contact/enrich');
+		assert.ok(contactJobs.length > 0, 'contact jobs were submitted');
+		for (const job of contactJobs) {
+			assert.equal(job.status, 200);
+			assert.deepEqual(job.body.fields, ['business_email', 'personal_contact_info.phone_numbers'], "exactly the chosen tiers, in the contact jobs' own names");
+		}
+		const matchedProfiles = [url('ada-lovelace'), url('fullcontact-grace-hopper'), url('nocontact-nils-berg'), url('alan-turing')];
+		const asked = contactJobs.flatMap((job) => job.body.professional_network_profile_urls);
+		assert.deepEqual([...asked].sort(), [...matchedProfiles].sort(), 'each matched profile once, and never a no-match');
+
+		const items = outputOf(result.data.resultData.runData, 'Crustdata Person Enrich');
+		// Batch jobs leave out unknown and redacted people alike: both are not_found.
+		assert.deepEqual(
+			items.map((item) => [item.pairedItem.item, item.json.match_status]),
+			[[0, 'matched'], [1, 'not_found'], [2, 'matched'], [3, 'matched'], [4, 'not_found'], [5, 'matched'], [6, 'matched']],
+		);
+		const tiers = ['contact.business_emails', 'contact.phone_numbers'];
+		const emailsAsBatchGivesThem = (contact) => ({ ...contact, business_emails: contact.business_emails.map(({ email, status }) => ({ email, status })) });
+		for (const { json } of items.filter((item) => item.json.match_status === 'matched')) {
+			assert.equal(json.contact_error, undefined, `${json.matched_on}: the contact job succeeded`);
+			assert.ok(json.person_data.basic_profile, `${json.matched_on} keeps its profile`);
+			assert.deepEqual(json.person_data.contact, emailsAsBatchGivesThem(await contactAnswer(json.matched_on, tiers)), `${json.matched_on} got its own contact data`);
+		}
+		const grace = items.find((item) => item.json.matched_on === url('fullcontact-grace-hopper')).json.person_data.contact;
+		assert.ok(grace.business_emails.length > 0 && grace.phone_numbers.length > 0, 'someone got real contact data');
+	});
+
 	it('a dry run sends nothing billable and says what the run would send and cost; the run for real then sends and costs that', async () => {
 		// The account reports 2 requests a minute, so 3 requests would take a minute: an estimate that is not 0.
 		const dry = await run('E2eDryRunEstim01', { creditBudget: 500, rateLimit: { limit: 2, windowMs: 60_000 } });

@@ -191,9 +191,7 @@ describe('Enrich in Batch Jobs', () => {
 		expect(billable()).toEqual([]);
 	});
 
-	it('refuses contact data for now, and a wait of 0, with nothing sent', async () => {
-		const contact = await batchRun({ items: urlItems([profileUrl('ada-lovelace')]), parameters: { fields: ['basic_profile', 'contact'] } });
-		expect(contact.error?.message).toBe("Contact data isn't available with Enrich in Batch Jobs yet");
+	it('refuses a wait of 0, with nothing sent', async () => {
 		const zeroWait = await batchRun({ items: urlItems([profileUrl('ada-lovelace')]), parameters: { options: { maxWaitMinutes: 0 } } });
 		expect(zeroWait.error?.message).toBe('Max Wait (Minutes) must be more than 0');
 		expect(sandbox.requests).toEqual([]);

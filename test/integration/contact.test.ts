@@ -1,6 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { Sandbox } from '../sandbox/server';
+import { CONTACT_INPUTS, CONTACT_MATCHED, contactOf } from './contactPeople';
 import { profileUrl, runNode, urlItems, useSandbox, type RunOptions } from './runNode';
 
 // Contact data on both API generations, through n8n's engine and real HTTP to the sandbox:
@@ -17,20 +18,10 @@ const CONTACT = '/person/contact/enrich';
 const requestsTo = (path: string) => sandbox.requests.filter((request) => request.path === path);
 const bodiesTo = (path: string) => requestsTo(path).map((request) => request.body as IDataObject);
 const billable = () => sandbox.requests.filter((request) => request.path.startsWith('/person/'));
-const contactOf = (json: IDataObject) => (json.person_data as IDataObject).contact as IDataObject;
 
-const INPUTS = [
-	profileUrl('ada-lovelace'),
-	profileUrl('nomatch-ghost'),
-	'https://uk.linkedin.com/in/Ada-Lovelace/',
-	profileUrl('fullcontact-grace'),
-	profileUrl('redacted-rita'),
-	profileUrl('nocontact-nils'),
-];
-const MATCHED = [profileUrl('ada-lovelace'), profileUrl('fullcontact-grace'), profileUrl('nocontact-nils')];
 
 const withContact = (contactFields: string[], extra: RunOptions = {}): RunOptions => ({
-	items: urlItems(INPUTS),
+	items: urlItems(CONTACT_INPUTS),
 	...extra,
 	parameters: { fields: ['basic_profile', 'contact'], contactFields, ...extra.parameters },
 });
@@ -81,7 +72,7 @@ describe('generation 2: contact data from /person/contact/enrich', () => {
 		expect(contactBodies).toHaveLength(1);
 		expect(contactBodies[0].fields).toEqual(['contact.business_emails', 'contact.phone_numbers']);
 		expect(contactBodies[0]).not.toHaveProperty('verified');
-		expect([...(contactBodies[0].professional_network_profile_urls as string[])].sort()).toEqual([...MATCHED].sort());
+		expect([...(contactBodies[0].professional_network_profile_urls as string[])].sort()).toEqual([...CONTACT_MATCHED].sort());
 	});
 
 	it('merges each profile its own contact data, with every chosen tier, whatever the order of the answers', async () => {
@@ -270,7 +261,7 @@ describe('generation 2 when the account listing cannot tell', () => {
 		const profilesAnswered = answered.flatMap((request) => (request.body as IDataObject).professional_network_profile_urls as string[]);
 		expect(profilesAnswered.sort()).toEqual([...new Set(profilesAnswered)].sort());
 		const askedForContact = bodiesTo(CONTACT).flatMap((body) => body.professional_network_profile_urls as string[]);
-		expect(askedForContact.sort()).toEqual([...MATCHED].sort());
+		expect(askedForContact.sort()).toEqual([...CONTACT_MATCHED].sort());
 		const matched = run.outputs[0].filter((item) => item.json.match_status === 'matched');
 		for (const item of matched) {
 			expect(contactOf(item.json)).toEqual(

@@ -1,6 +1,6 @@
 import { sleep } from 'n8n-workflow';
 
-import { batchRecordViolations, contractViolations } from '../contract/crustdataApi';
+import { batchContactRecordViolations, batchContactSubmitRequest, batchRecordViolations, contractViolations } from '../contract/crustdataApi';
 import { startKeyTrap } from '../faults/keyTrap';
 import { gunzipText } from '../harness/gzip';
 import {
@@ -8,6 +8,8 @@ import {
 	startSandbox,
 	type Sandbox,
 	type SandboxAccountEndpoints,
+	type SandboxBatchContactData,
+	type SandboxBatchContactRecord,
 	type SandboxBatchList,
 	type SandboxBatchRecord,
 	type SandboxBatchStatus,
@@ -56,8 +58,8 @@ const submitHeaders = () => ({ ...authOnly(), 'x-api-version': '2025-11-01', 'co
 /** The body parsed in this realm (a Response's json() builds objects jest's equality may tell apart). */
 const readJson = async <T>(response: Response): Promise<T> => JSON.parse(await response.text()) as T;
 
-async function submit(body: unknown, headers: Record<string, string> = submitHeaders()) {
-	const response = await fetch(`${sandbox.url}${SUBMIT}`, { method: 'POST', headers, body: JSON.stringify(body) });
+async function submit(body: unknown, headers: Record<string, string> = submitHeaders(), path = SUBMIT) {
+	const response = await fetch(`${sandbox.url}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
 	const text = await response.text();
 	return { status: response.status, headers: response.headers, text, json: (text.startsWith('{') ? JSON.parse(text) : null) as SandboxBatchSubmitAnswer & ErrorBody };
 }
@@ -65,8 +67,8 @@ async function submit(body: unknown, headers: Record<string, string> = submitHea
 type ErrorBody = { error: { type: string; message: string; metadata: unknown } };
 
 /** A submit the test expects accepted: its batch_id. */
-async function accepted(body: unknown): Promise<string> {
-	const answer = await submit(body);
+async function accepted(body: unknown, path = SUBMIT): Promise<string> {
+	const answer = await submit(body, submitHeaders(), path);
 	expect(answer.status).toBe(200);
 	return answer.json.batch_id;
 }
@@ -721,5 +723,236 @@ describe('options, account endpoints, reset and close', () => {
 		} finally {
 			await own.close();
 		}
+	});
+});
+
+describe('POST /batch/person/contact/enrich (generation 2)', () => {
+	const CONTACT_SUBMIT = '/batch/person/contact/enrich';
+	const FULL = profileUrl('fullcontact-ada-lovelace'); // a business email, a personal email and a phone
+	const NONE = profileUrl('nocontact-grace-hopper'); // nothing at all
+	const KATHERINE = profileUrl('katherine-johnson'); // two business emails, a personal email, a phone
+	const contactSubmit = (body: unknown, headers: Record<string, string> = submitHeaders()) => submit(body, headers, CONTACT_SUBMIT);
+	const contactAccepted = (body: unknown) => accepted(body, CONTACT_SUBMIT);
+	const dataOf = (record: SandboxBatchContactRecord): SandboxBatchContactData => ('data' in record ? record.data : record);
+
+	/** A completed contact job's records, every line held to the contract (and to the fields it asked for). */
+	async function contactRecords(batchId: string, sent: string[], fields: string[]): Promise<SandboxBatchContactRecord[]> {
+		const status = await finished(batchId);
+		expect(status).toMatchObject({ status: 'completed', entity: 'person', action: 'contact_enrich' });
+		const text = gunzipText((await download(status.download_url ?? '')).bytes);
+		expect(batchContactRecordViolations(text, { identifiers: sent, fields })).toEqual([]);
+		return text
+			.slice(0, -1)
+			.split('\n')
+			.map((line) => JSON.parse(line) as SandboxBatchContactRecord);
+	}
+
+	/** What the synchronous /person/contact/enrich answers for the same people: its contact sections, in order. */
+	async function contactNow(urls: string[]) {
+		const response = await fetch(`${sandbox.url}/person/contact/enrich`, {
+			method: 'POST',
+			headers: submitHeaders(),
+			body: JSON.stringify({ professional_network_profile_urls: urls, fields: ['contact.business_emails', 'contact.personal_emails', 'contact.phone_numbers'] }),
+		});
+		expect(response.status).toBe(200);
+		type Email = { email: string; status: string };
+		type Entry = { matches: Array<{ person_data: { crustdata_person_id: number; contact: { business_emails: Email[]; personal_emails: Email[]; phone_numbers: string[] } } }> };
+		return (await readJson<Entry[]>(response)).map((entry) => entry.matches[0].person_data);
+	}
+
+	/** Credits for the contact values a record delivers: business email 1, personal emails 2, phones 2. */
+	const delivered = (data: SandboxBatchContactData) =>
+		(data.business_email?.length ? 1 : 0) + (data.personal_contact_info?.personal_emails?.length ? 2 : 0) + (data.personal_contact_info?.phone_numbers?.length ? 2 : 0);
+
+	beforeEach(() => sandbox.configure({ apiGeneration: 2 }));
+
+	it('writes one envelope per matched profile with the person’s contact data, and the bare data with contactRecords bare', async () => {
+		const fields = ['business_email', 'personal_contact_info'];
+		const sent = [FULL, `${KATHERINE}/`, profileUrl('nomatch-ghost'), profileUrl('redacted-someone'), `${ALAN}?trk=public_profile`, NONE];
+		const batchId = await contactAccepted({ professional_network_profile_urls: sent, fields });
+		// the shape is fixed at submit: a job submitted after the switch is bare, the one before is not
+		sandbox.configure({ batch: { contactRecords: 'bare' } });
+		const bareId = await contactAccepted({ professional_network_profile_urls: sent.join(', '), fields: fields.join(',') });
+		const status = await finished(batchId);
+		expect(status).toMatchObject({ identifier_count: 6, entities_requested: 6, result_count: 3, entities_fulfilled: 3 });
+		const records = await contactRecords(batchId, sent, fields);
+		const now = await contactNow([FULL, KATHERINE, NONE]);
+		expect(records).toEqual(
+			now.map((person, i) => ({
+				original_identifier: [FULL, `${KATHERINE}/`, NONE][i],
+				internal_id: person.crustdata_person_id,
+				data: {
+					professional_network_url: [FULL, KATHERINE, NONE][i],
+					person_id: person.crustdata_person_id,
+					business_email: person.contact.business_emails.map(({ email, status: verdict }) => ({ email, status: verdict })),
+					personal_contact_info: {
+						personal_emails: person.contact.personal_emails.map(({ email, status: verdict }) => ({ email, status: verdict })),
+						phone_numbers: person.contact.phone_numbers,
+					},
+				},
+			})),
+		);
+		expect(dataOf(records[1]).business_email).toHaveLength(2);
+		const bare = await contactRecords(bareId, sent, fields);
+		expect(bare).toEqual(records.map(dataOf));
+		expect(Object.keys(bare[0]).sort()).toEqual(['business_email', 'person_id', 'personal_contact_info', 'professional_network_url']);
+		sandbox.configure({ batch: { contactRecords: null } });
+		expect(sandbox.options.batch.contactRecords).toBe('envelope');
+		expect(() => sandbox.configure({ batch: { contactRecords: 'flat' as 'bare' } })).toThrow(TypeError);
+	});
+
+	it('carries only the requested parts: a tier with nothing found is an empty list', async () => {
+		const cases: Array<[string[], string[]]> = [
+			[['business_email'], ['business_email']],
+			[['personal_contact_info.phone_numbers'], ['personal_contact_info']],
+			[['personal_contact_info.personal_emails', 'business_email'], ['business_email', 'personal_contact_info']],
+		];
+		const jobs = await Promise.all(cases.map(([fields]) => contactAccepted({ professional_network_profile_urls: [FULL, NONE], fields })));
+		const people: SandboxBatchContactData[][] = [];
+		for (const [i, [fields, keys]] of cases.entries()) {
+			people.push((await contactRecords(jobs[i], [FULL, NONE], fields)).map(dataOf));
+			for (const data of people[i]) expect(Object.keys(data).sort()).toEqual(['person_id', 'professional_network_url', ...keys].sort());
+		}
+		expect(people.map(([full, none]) => [full.business_email?.length, none.business_email])).toEqual([
+			[1, []],
+			[undefined, undefined],
+			[1, []],
+		]);
+		expect(people[1].map((data) => data.personal_contact_info)).toEqual([{ phone_numbers: [expect.any(String)] }, { phone_numbers: [] }]);
+		expect(people[2].map((data) => data.personal_contact_info)).toEqual([{ personal_emails: [expect.objectContaining({ status: 'deliverable' })] }, { personal_emails: [] }]);
+	});
+
+	it('bills only the contact values delivered (business 1, personal 2, phones 2, per person), nothing for a person with none', async () => {
+		const fields = ['business_email', 'personal_contact_info'];
+		const sent = [FULL, KATHERINE, ALAN, GRACE, NONE, FULL];
+		const batchId = await contactAccepted({ professional_network_profile_urls: sent, fields });
+		const records = await contactRecords(batchId, sent, fields);
+		const credits = records.map((record) => delivered(dataOf(record)));
+		expect(credits[0]).toBe(5);
+		expect(credits[4]).toBe(0);
+		expect(sandbox.creditsUsed).toBe(credits.reduce((a, b) => a + b, 0));
+		const logged = sandbox.requests.filter((request) => request.path === CONTACT_SUBMIT);
+		expect(logged.map((request) => request.creditsUsed)).toEqual([sandbox.creditsUsed]);
+		// phones only: 2 for the one person who has one
+		sandbox.reset();
+		const phones = await contactAccepted({ professional_network_profile_urls: [FULL, ALAN], fields: ['personal_contact_info.phone_numbers'] });
+		await contactRecords(phones, [FULL, ALAN], ['personal_contact_info.phone_numbers']);
+		expect(sandbox.creditsUsed).toBe(2);
+		// a person with no contact data at all: a record of empty lists, 0 credits
+		sandbox.reset();
+		const nothing = await contactAccepted({ professional_network_profile_urls: [NONE], fields });
+		expect(dataOf((await contactRecords(nothing, [NONE], fields))[0])).toMatchObject({ business_email: [], personal_contact_info: { personal_emails: [], phone_numbers: [] } });
+		expect(sandbox.creditsUsed).toBe(0);
+		expect(sandbox.requests.find((request) => request.path === CONTACT_SUBMIT)?.creditsUsed).toBe(0);
+	});
+
+	it('refuses more than 300 URLs, fields outside its vocabulary or none, emails as identifiers and chunk_size, creating nothing', async () => {
+		const refused = async (body: unknown) => {
+			const answer = await contactSubmit(body);
+			expect([answer.status, answer.json.error.type]).toEqual([400, 'invalid_request']);
+			return answer.json.error;
+		};
+		const urls = (count: number) => Array.from({ length: count }, (_, i) => profileUrl(`person-${i}`));
+		expect((await refused({ professional_network_profile_urls: urls(301), fields: ['business_email'] })).message).toBe('At most 300 identifiers per batch job');
+		expect((await refused({ professional_network_profile_urls: urls(301).join(','), fields: ['business_email'] })).message).toBe('At most 300 identifiers per batch job');
+		const vocabulary = ['business_email', 'personal_contact_info', 'personal_contact_info.personal_emails', 'personal_contact_info.phone_numbers'];
+		for (const wrong of [['contact.business_emails'], ['business_email', 'websites'], ['basic_profile']]) {
+			const error = await refused({ professional_network_profile_urls: [FULL], fields: wrong });
+			expect(error.message).toBe(`Invalid fields: ${wrong.filter((f) => !vocabulary.includes(f)).join(', ')}`);
+			expect(error.metadata).toEqual({ available_fields: vocabulary });
+		}
+		for (const none of [undefined, null, [], '']) {
+			const error = await refused({ professional_network_profile_urls: [FULL], fields: none });
+			expect(error.message).toBe(`fields is required: one or more of ${vocabulary.join(', ')}`);
+		}
+		expect((await refused({ business_emails: ['jane.doe@acme.io'], fields: ['business_email'] })).message).toBe(
+			'/batch/person/contact/enrich takes professional_network_profile_urls only, not business_emails',
+		);
+		expect((await refused({ professional_network_profile_urls: [FULL], business_emails: ['jane.doe@acme.io'], fields: ['business_email'] })).message).toMatch(/only, not business_emails$/);
+		expect((await refused({ professional_network_profile_urls: [FULL], fields: ['business_email'], chunk_size: 100 })).message).toBe('Unsupported parameters for batch jobs: chunk_size');
+		expect((await refused({ professional_network_profile_urls: [FULL], fields: ['business_email'], verified: true })).message).toBe('Unsupported parameters for batch jobs: verified');
+		expect((await refused({ professional_network_profile_urls: [], fields: ['business_email'] })).message).toBe('Exactly one identifier type must be provided.');
+		expect((await refused({ professional_network_profile_urls: [FULL], fields: ['business_email'], webhook_url: 'nope' })).message).toBe('webhook_url must be an absolute http or https URL');
+		expect((await listed()).jobs).toEqual([]);
+		const most = await contactSubmit({ professional_network_profile_urls: urls(300), fields: ['business_email'], webhook_url: 'http://127.0.0.1:9/hook' });
+		expect(most.json).toMatchObject({ status: 'pending', entity: 'person', action: 'contact_enrich', identifier_count: 300, entities_requested: 300 });
+	});
+
+	it('generation 1 refuses it as it refuses /person/contact/enrich (403, listed not_enabled); generation 2 lists it enabled; disabledEndpoints and the budget apply', async () => {
+		const body = { professional_network_profile_urls: [FULL], fields: ['business_email'] };
+		const entry = async (path: string) => (await read(`/account/endpoints?path=${path}`, submitHeaders())).json as SandboxAccountEndpoints;
+		const vocabulary = ['business_email', 'personal_contact_info', 'personal_contact_info.personal_emails', 'personal_contact_info.phone_numbers'];
+		sandbox.configure({ apiGeneration: 1 });
+		const refused = await contactSubmit(body);
+		expect([refused.status, refused.json.error]).toEqual([403, { type: 'permission_error', message: `Your plan does not include ${CONTACT_SUBMIT}. Contact Crustdata to upgrade.`, metadata: [] }]);
+		const contactSync = await fetch(`${sandbox.url}/person/contact/enrich`, { method: 'POST', headers: submitHeaders(), body: JSON.stringify({ professional_network_profile_urls: [FULL] }) });
+		expect([contactSync.status, (await readJson<ErrorBody>(contactSync)).error.type]).toEqual([403, 'permission_error']);
+		expect((await entry(CONTACT_SUBMIT)).endpoints).toEqual([
+			{ path: CONTACT_SUBMIT, category: 'Batch', status: 'not_enabled', effective_rate_limit_rpm: 10, fields: { enabled: [], disabled: vocabulary } },
+		]);
+		expect((await listed()).jobs).toEqual([]);
+		sandbox.configure({ apiGeneration: 2 });
+		expect((await entry(CONTACT_SUBMIT)).endpoints).toEqual([
+			{ path: CONTACT_SUBMIT, category: 'Batch', status: 'enabled', effective_rate_limit_rpm: 10, fields: { enabled: vocabulary, disabled: [] } },
+		]);
+		const unversioned = { ...authOnly(), 'content-type': 'application/json' };
+		expect((await contactSubmit(body, unversioned)).json.error.message).toBe('Missing required header: x-api-version');
+		expect((await contactSubmit(body, { ...submitHeaders(), authorization: 'Bearer wrong' })).status).toBe(401);
+		sandbox.configure({ disabledEndpoints: [CONTACT_SUBMIT] });
+		expect([(await contactSubmit(body)).status, (await entry(CONTACT_SUBMIT)).endpoints[0].status]).toEqual([403, 'not_enabled']);
+		expect((await entry(SUBMIT)).endpoints[0].status).toBe('enabled');
+		sandbox.configure({ disabledEndpoints: [], creditBudget: 0 });
+		const broke = await contactSubmit(body);
+		expect([broke.status, broke.json.error.type]).toEqual([402, 'insufficient_credits']);
+		expect((await listed()).jobs).toEqual([]);
+	});
+
+	it('shares the five-active-jobs cap with the enrich jobs, and the status, list and fault machinery', async () => {
+		sandbox.configure({ batch: { processingMs: 10_000 } });
+		const body = { professional_network_profile_urls: [FULL], fields: ['business_email'] };
+		const ids = [await contactAccepted(body), await contactAccepted(body)];
+		for (let i = 0; i < 3; i++) ids.push(await accepted({ professional_network_profile_urls: [ADA] }));
+		for (const sixth of [await contactSubmit(body), await submit({ professional_network_profile_urls: [ADA] })]) {
+			expect([sixth.status, sixth.json.error.message]).toEqual([429, 'Too many active batch jobs: at most 5 may be pending or processing at a time']);
+		}
+		const { jobs } = await listed();
+		expect(jobs.map((job) => job.action)).toEqual(['enrich', 'enrich', 'enrich', 'contact_enrich', 'contact_enrich']);
+		expect(await statusOf(ids[0])).toMatchObject({ batch_id: ids[0], entity: 'person', action: 'contact_enrich', identifier_count: 1 });
+		sandbox.reset();
+		// a null entry lets the first job through: only the second fails
+		sandbox.configure({ batch: { processingMs: 20 }, batchFaults: { failJobs: [null, { error_message: 'Contact provider unavailable' }], results: 'plain' } });
+		expect(sandbox.options.batchFaults.failJobs).toEqual([null, { error_message: 'Contact provider unavailable' }]);
+		const served = await contactAccepted(body);
+		const failing = await contactAccepted(body);
+		expect(await finished(failing)).toMatchObject({ status: 'failed', action: 'contact_enrich', result_count: 0, error_message: 'Contact provider unavailable' });
+		const status = await finished(served);
+		const plain = await download(status.download_url ?? '');
+		expect(batchContactRecordViolations(plain.bytes.toString('utf8'), { identifiers: [FULL], fields: ['business_email'] })).toEqual([]);
+		expect(sandbox.creditsUsed).toBe(1); // the failed job bills nothing
+	});
+
+	it('holds to the contract: the exchanges and records parse, a wrong body or shape does not', async () => {
+		const body = { professional_network_profile_urls: [FULL, NONE], fields: ['personal_contact_info'] };
+		const batchId = await contactAccepted(body);
+		const records = await contactRecords(batchId, body.professional_network_profile_urls, body.fields);
+		const [exchange] = sandbox.requests.filter((request) => request.path === CONTACT_SUBMIT);
+		expect(contractViolations([exchange])).toEqual([]);
+		expect(batchContactSubmitRequest.safeParse(exchange.body).success).toBe(true);
+		const where = `POST ${CONTACT_SUBMIT} → 200`;
+		expect(contractViolations([{ ...exchange, body: { ...body, fields: ['contact.phone_numbers'] } }])).toEqual([
+			expect.stringMatching(new RegExp(`^${where}: accepted a request the API refuses: fields`)),
+		]);
+		expect(contractViolations([{ ...exchange, body: { business_emails: ['jane.doe@acme.io'], fields: ['business_email'] } }])).toEqual([
+			expect.stringMatching(new RegExp(`^${where}: accepted a request the API refuses: `)),
+			`${where}: identifier_count 2 for 1 identifiers sent`,
+		]);
+		expect(contractViolations([{ ...exchange, apiGeneration: 1 }])).toEqual([`${where}: accepted a contact batch on generation 1 (generation-2 accounts only)`]);
+		// the records asked for personal_contact_info: a business_email, or a missing part, breaks it
+		const data = dataOf(records[0]);
+		expect(batchContactRecordViolations([{ ...data, business_email: [] }], { fields: body.fields })).toEqual([
+			'record 1: carries business_email, personal_contact_info.personal_emails, personal_contact_info.phone_numbers, not the personal_contact_info.personal_emails, personal_contact_info.phone_numbers asked for',
+		]);
+		expect(batchContactRecordViolations([{ ...data, personal_contact_info: {} }], { fields: body.fields })).toHaveLength(1);
+		expect(batchContactRecordViolations([{ ...records[0], internal_id: 1 }])).toHaveLength(1);
 	});
 });

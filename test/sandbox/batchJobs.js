@@ -1,11 +1,11 @@
 'use strict';
 /*
- * Crustdata's async batch jobs, for the sandbox: POST /batch/person/enrich, GET /batch/{batch_id},
- * GET /batch, and the results origin that serves a job's files behind pre-signed links, as S3
- * does. Written from crustdata-api-notes.md ("Async batch jobs") and Crustdata's batch API
+ * Crustdata's async batch jobs, for the sandbox: POST /batch/person/enrich, on generation 2
+ * POST /batch/person/contact/enrich, GET /batch/{batch_id}, GET /batch, and the results origin
+ * that serves a job's files behind pre-signed links, as S3 does. Written from crustdata-api-notes.md ("Async batch jobs") and Crustdata's batch API
  * reference; what neither says is an assumption, named in README.md ("Batch jobs").
  * server.js routes to it, owns both servers and passes in what the synchronous routes share
- * (field checks, prices, projection). CommonJS, Node 20, node: built-ins only.
+ * (field checks, prices, projection, contact data). CommonJS, Node 20, node: built-ins only.
  */
 
 const crypto = require('node:crypto');
@@ -13,11 +13,17 @@ const http = require('node:http');
 const https = require('node:https');
 const zlib = require('node:zlib');
 const dataset = require('./dataset');
-const { BATCH_ENRICH_PATH } = require('./endpointCatalogue');
+const {
+	BATCH_CONTACT_FIELDS,
+	BATCH_CONTACT_PATH,
+	BATCH_CONTACT_TIERS,
+	BATCH_ENRICH_PATH,
+} = require('./endpointCatalogue');
 
 const BATCH_LIST_PATH = '/batch';
 const BATCH_STATUS_PREFIX = '/batch/';
 const MAX_BATCH_IDENTIFIERS = 10000;
+const MAX_CONTACT_BATCH_IDENTIFIERS = 300;
 const MIN_CHUNK_SIZE = 10;
 const MAX_CHUNK_SIZE = 1000;
 const DEFAULT_CHUNK_SIZE = 100;
@@ -27,21 +33,46 @@ const LIST_MAX_LIMIT = 100;
 const LINK_EXPIRES_SECONDS = 5 * 24 * 60 * 60;
 const WEBHOOK_TIMEOUT_MS = 5000;
 const IDENTIFIER_KEYS = Object.freeze(['professional_network_profile_urls', 'business_emails']);
-/** Every body key a submit may carry; anything else (min_similarity_score, preview, verified …) is a 400. */
-const SUBMIT_KEYS = Object.freeze([...IDENTIFIER_KEYS, 'fields', 'chunk_size', 'webhook_url']);
 /** Sections every record carries, whatever `fields` asked for (the notes: requested fields come in addition). */
 const DEFAULT_SECTIONS = Object.freeze(['basic_profile', 'social_handles']);
 const JOB_STATUSES = Object.freeze(['pending', 'processing', 'completed', 'failed']);
 
+/**
+ * The two submit routes. `keys`: every body key it takes (anything else, min_similarity_score,
+ * preview, verified …, is a 400); `identifierKeys`: the identifier types among them. The action
+ * of a contact job is not documented: 'contact_enrich' is assumed (README.md).
+ */
+const ENRICH_KIND = Object.freeze({
+	path: BATCH_ENRICH_PATH,
+	action: 'enrich',
+	identifierKeys: IDENTIFIER_KEYS,
+	keys: Object.freeze([...IDENTIFIER_KEYS, 'fields', 'chunk_size', 'webhook_url']),
+	maxIdentifiers: MAX_BATCH_IDENTIFIERS,
+	contact: false,
+});
+const CONTACT_KIND = Object.freeze({
+	path: BATCH_CONTACT_PATH,
+	action: 'contact_enrich',
+	identifierKeys: Object.freeze(['professional_network_profile_urls']),
+	keys: Object.freeze(['professional_network_profile_urls', 'fields', 'webhook_url']),
+	maxIdentifiers: MAX_CONTACT_BATCH_IDENTIFIERS,
+	contact: true,
+});
+const KINDS = Object.freeze([ENRICH_KIND, CONTACT_KIND]);
+
+/** How a contact job's lines look: the documented envelope, or the bare `data` one live client saw. */
+const CONTACT_RECORD_SHAPES = Object.freeze(['envelope', 'bare']);
 const SCHEDULE_KEYS = Object.freeze(['pendingMs', 'processingMs', 'perIdentifierMs', 'partRecords', 'maxActive']);
 /** Whole numbers of at least 1; the other schedule keys are ms of 0 or more. */
 const WHOLE_SCHEDULE_KEYS = Object.freeze(['partRecords', 'maxActive']);
+const BATCH_KEYS = Object.freeze([...SCHEDULE_KEYS, 'contactRecords']);
 const DEFAULT_BATCH = Object.freeze({
 	pendingMs: 20,
 	processingMs: 80,
 	perIdentifierMs: 0,
 	partRecords: 1000,
 	maxActive: 5,
+	contactRecords: 'envelope',
 });
 
 const SUBMIT_FAULTS = Object.freeze([
@@ -74,9 +105,9 @@ const isPlainObject = (v) => v !== null && typeof v === 'object' && !Array.isArr
 const isNonNegative = (v) => typeof v === 'number' && Number.isFinite(v) && v >= 0;
 
 /**
- * The job schedule (option `batch`): a partial object merges with the current one, a null key
- * or `batch: null` goes back to the default; nonsense is a TypeError, so a typo cannot silently
- * leave a test on the default schedule.
+ * The job schedule and the contact records' shape (option `batch`): a partial object merges with
+ * the current one, a null key or `batch: null` goes back to the default; nonsense is a
+ * TypeError, so a typo cannot silently leave a test on the default schedule.
  */
 function normalizeBatch(value, current) {
 	if (value === undefined) return current;
@@ -84,12 +115,19 @@ function normalizeBatch(value, current) {
 	if (!isPlainObject(value)) throw new TypeError(`batch must be null or an object, got ${JSON.stringify(value)}`);
 	const out = { ...(current || DEFAULT_BATCH) };
 	for (const key of Object.keys(value)) {
-		if (!SCHEDULE_KEYS.includes(key)) {
-			throw new TypeError(`batch has no key ${JSON.stringify(key)} (known: ${SCHEDULE_KEYS.join(', ')})`);
+		if (!BATCH_KEYS.includes(key)) {
+			throw new TypeError(`batch has no key ${JSON.stringify(key)} (known: ${BATCH_KEYS.join(', ')})`);
 		}
 		const v = value[key];
 		if (v === null || v === undefined) {
 			out[key] = DEFAULT_BATCH[key];
+			continue;
+		}
+		if (key === 'contactRecords') {
+			if (!CONTACT_RECORD_SHAPES.includes(v)) {
+				throw new TypeError(`batch.contactRecords must be 'envelope' or 'bare', got ${JSON.stringify(v)}`);
+			}
+			out[key] = v;
 			continue;
 		}
 		const whole = WHOLE_SCHEDULE_KEYS.includes(key);
@@ -130,12 +168,13 @@ function normalizeBatchFaults(value) {
 			throw new TypeError(`batchFaults has no key ${JSON.stringify(key)} (known: ${FAULT_KEYS.join(', ')})`);
 		}
 	}
+	// a null entry lets its job through, so a test can fail the second job of a run and not the first
 	out.failJobs = listOf(
 		value.failJobs,
 		'failJobs',
-		(f) => isPlainObject(f) && typeof f.error_message === 'string' && f.error_message !== '',
-		'{ error_message: <non-empty string> }',
-	).map((f) => ({ error_message: f.error_message }));
+		(f) => f === null || (isPlainObject(f) && typeof f.error_message === 'string' && f.error_message !== ''),
+		'{ error_message: <non-empty string> } or null',
+	).map((f) => f && { error_message: f.error_message });
 	out.submit = listOf(value.submit, 'submit', (f) => SUBMIT_FAULTS.includes(f), SUBMIT_FAULTS.map((f) => `'${f}'`).join(', '));
 	out.status = listOf(value.status, 'status', (f) => STATUS_FAULTS.includes(f), "500, 502, 'drop', 'hang'");
 	if (value.listDelayMs !== undefined && value.listDelayMs !== null) {
@@ -170,7 +209,7 @@ function normalizeBatchFaults(value) {
 /** A copy of fault state built from literals (jest tells other realms' objects apart). */
 function copyFaults(faults) {
 	return {
-		failJobs: faults.failJobs.map((f) => ({ ...f })),
+		failJobs: faults.failJobs.map((f) => f && { ...f }),
 		submit: faults.submit.slice(),
 		listDelayMs: faults.listDelayMs,
 		status: faults.status.slice(),
@@ -206,9 +245,11 @@ function countIdentifiers(body) {
 	return 0;
 }
 
-/** Which batch route a request is: 'submit', 'status', 'list' or null. */
+const kindOf = (path) => KINDS.find((kind) => kind.path === path);
+
+/** Which batch route a request is: 'submit' (either kind), 'status', 'list' or null. */
 function batchRoute(method, path) {
-	if (method === 'POST' && path === BATCH_ENRICH_PATH) return 'submit';
+	if (method === 'POST' && kindOf(path)) return 'submit';
 	if (method === 'GET' && path === BATCH_LIST_PATH) return 'list';
 	if (method === 'GET' && path.startsWith(BATCH_STATUS_PREFIX)) {
 		const id = path.slice(BATCH_STATUS_PREFIX.length);
@@ -249,7 +290,9 @@ const MERGED_NAME = 'results.jsonl.gz';
  * `options()` (the sandbox's current options), `HttpError`, `errorBody`,
  * `checkFields(fields, generation)` (the fields to project, or throws HttpError as
  * /person/enrich does), `isWellFormed(id, byEmail)`, `project(person, fields)`,
- * `priceOf(personData, generation)`, `bill(credits)`, `creditsUsed()`, `resultsOrigin()`.
+ * `priceOf(personData, generation)`, `contactOf(person, tiers)` (person_data.contact of
+ * /person/contact/enrich for those contact.* tiers), `contactPriceOf(contact)` (its price),
+ * `bill(credits)`, `creditsUsed()`, `resultsOrigin()`.
  */
 function createBatchJobs(ctx) {
 	const { HttpError, errorBody } = ctx;
@@ -309,7 +352,7 @@ function createBatchJobs(ctx) {
 			batch_id: job.id,
 			status,
 			entity: 'person',
-			action: 'enrich',
+			action: job.kind.action,
 			identifier_count: job.identifierCount,
 			result_count: job.resultCount,
 			entities_requested: job.identifierCount,
@@ -326,7 +369,10 @@ function createBatchJobs(ctx) {
 		return out;
 	}
 
-	/** A new job, with its completion scheduled; `fields` null for another workflow's job. */
+	/**
+	 * A new job, with its completion scheduled; `fields` (sections, or contact.* tiers for a
+	 * contact job) null for another workflow's job.
+	 */
 	function addJob(spec) {
 		const now = Date.now();
 		created += 1;
@@ -335,6 +381,8 @@ function createBatchJobs(ctx) {
 			seq: created,
 			createdAt: spec.createdAt === undefined ? now : spec.createdAt,
 			other: spec.other === true,
+			kind: spec.kind,
+			bareRecords: spec.bareRecords === true,
 			generation: spec.generation,
 			byEmail: spec.byEmail,
 			identifiers: spec.identifiers,
@@ -371,23 +419,59 @@ function createBatchJobs(ctx) {
 		if (job.webhookUrl) callBack(job);
 	}
 
+	/** The dataset's person an identifier finds (an email's best-scored candidate); null for none or redacted. */
+	function bestMatch(id, byEmail) {
+		const found = byEmail ? dataset.lookupByBusinessEmail(id) : dataset.lookupByProfileUrl(id);
+		if (found.status === 'redacted' || found.candidates.length === 0) return null;
+		let best = found.candidates[0];
+		for (const c of found.candidates) if (c.confidence_score > best.confidence_score) best = c;
+		return best.person;
+	}
+
+	/** An enrich record's data: the synchronous person_data with the default sections, at /person/enrich's price. */
+	function enrichData(job, person) {
+		const data = ctx.project(person, [...DEFAULT_SECTIONS, ...job.fields]);
+		return { data, credits: ctx.priceOf(data, job.generation) };
+	}
+
+	/**
+	 * A contact record's data (the notes' shape): /person/contact/enrich's tiers for the person,
+	 * only the requested parts, emails as `{ email, status }`; priced per tier delivered.
+	 */
+	function contactData(job, person) {
+		const contact = ctx.contactOf(person, job.fields);
+		const emails = (list) => list.map((e) => ({ email: e.email, status: e.status }));
+		const data = {
+			professional_network_url: person.social_handles.professional_network_identifier.profile_url,
+			person_id: person.crustdata_person_id,
+		};
+		if (contact.business_emails) data.business_email = emails(contact.business_emails);
+		if (contact.personal_emails || contact.phone_numbers) {
+			const personal = {};
+			if (contact.personal_emails) personal.personal_emails = emails(contact.personal_emails);
+			if (contact.phone_numbers) personal.phone_numbers = contact.phone_numbers.slice();
+			data.personal_contact_info = personal;
+		}
+		return { data, credits: ctx.contactPriceOf(contact) };
+	}
+
 	/**
 	 * One record per identifier that matched (duplicates each time), in the order sent; no match,
-	 * redacted and malformed identifiers are left out. Billed as /person/enrich bills a match.
+	 * redacted and malformed identifiers are left out. Billed as the synchronous route bills a match.
 	 */
 	function writeResults(job) {
-		const fields = [...DEFAULT_SECTIONS, ...job.fields];
 		const lines = [];
 		let credits = 0;
 		for (const id of job.identifiers) {
 			if (!ctx.isWellFormed(id, job.byEmail)) continue;
-			const found = job.byEmail ? dataset.lookupByBusinessEmail(id) : dataset.lookupByProfileUrl(id);
-			if (found.status === 'redacted' || found.candidates.length === 0) continue;
-			let best = found.candidates[0];
-			for (const c of found.candidates) if (c.confidence_score > best.confidence_score) best = c;
-			const data = ctx.project(best.person, fields);
-			credits += ctx.priceOf(data, job.generation);
-			lines.push(`${JSON.stringify({ original_identifier: id, internal_id: best.person.crustdata_person_id, data })}\n`);
+			const person = bestMatch(id, job.byEmail);
+			if (!person) continue;
+			const made = job.kind.contact ? contactData(job, person) : enrichData(job, person);
+			credits += made.credits;
+			const record = job.bareRecords
+				? made.data
+				: { original_identifier: id, internal_id: person.crustdata_person_id, data: made.data };
+			lines.push(`${JSON.stringify(record)}\n`);
 		}
 		job.resultCount = lines.length;
 		if (lines.length > 0) {
@@ -434,26 +518,52 @@ function createBatchJobs(ctx) {
 		req.end(payload);
 	}
 
-	/* ---- POST /batch/person/enrich ---- */
+	/* ---- POST /batch/person/enrich and /batch/person/contact/enrich ---- */
 
-	/** The submit body, checked; throws HttpError. */
-	function readSubmit(body, parsedOk, generation) {
+	/**
+	 * The contact.* tiers a contact submit's `fields` ask for, in the API's order; throws
+	 * HttpError. Required: a job that asked for nothing would have nothing to deliver.
+	 */
+	function contactTiersOf(list) {
+		if (!list || list.length === 0) {
+			throw badRequest(`fields is required: one or more of ${BATCH_CONTACT_FIELDS.join(', ')}`, {
+				available_fields: BATCH_CONTACT_FIELDS.slice(),
+			});
+		}
+		const invalid = list.filter((f) => !BATCH_CONTACT_FIELDS.includes(f));
+		if (invalid.length > 0) {
+			throw badRequest(`Invalid fields: ${invalid.join(', ')}`, { available_fields: BATCH_CONTACT_FIELDS.slice() });
+		}
+		const tiers = new Set(list.flatMap((f) => BATCH_CONTACT_TIERS[f]));
+		return dataset.CONTACT_FIELDS.filter((tier) => tiers.has(tier));
+	}
+
+	/** A submit body of that kind, checked; throws HttpError. */
+	function readSubmit(kind, body, parsedOk, generation) {
 		if (!parsedOk || !isPlainObject(body)) throw badRequest('Request body must be a JSON object');
-		const unsupported = Object.keys(body).filter((k) => !SUBMIT_KEYS.includes(k));
+		const unsupported = Object.keys(body).filter((k) => !kind.keys.includes(k) && !IDENTIFIER_KEYS.includes(k));
 		if (unsupported.length > 0) {
 			throw badRequest(`Unsupported parameters for batch jobs: ${unsupported.join(', ')}`);
 		}
 		const given = IDENTIFIER_KEYS.filter((k) => body[k] !== undefined && body[k] !== null);
+		const foreign = given.filter((k) => !kind.identifierKeys.includes(k));
+		if (foreign.length > 0) {
+			throw badRequest(`${kind.path} takes ${kind.identifierKeys.join(', ')} only, not ${foreign.join(', ')}`);
+		}
 		if (given.length !== 1) throw badRequest('Exactly one identifier type must be provided.');
 		const ids = commaList(body[given[0]]);
 		if (!ids || ids.length === 0) throw badRequest('Exactly one identifier type must be provided.');
-		if (ids.length > MAX_BATCH_IDENTIFIERS) throw badRequest('At most 10,000 identifiers per batch job');
-		let fields = [];
-		if (body.fields !== undefined && body.fields !== null) {
-			const list = commaList(body.fields);
-			if (!list) throw badRequest('fields must be an array of strings');
-			fields = ctx.checkFields(list, generation);
+		if (ids.length > kind.maxIdentifiers) {
+			throw badRequest(`At most ${kind.maxIdentifiers.toLocaleString('en-US')} identifiers per batch job`);
 		}
+		let list = null;
+		if (body.fields !== undefined && body.fields !== null) {
+			list = commaList(body.fields);
+			if (!list) throw badRequest('fields must be an array of strings');
+		}
+		let fields;
+		if (kind.contact) fields = contactTiersOf(list);
+		else fields = list ? ctx.checkFields(list, generation) : [];
 		let chunkSize = DEFAULT_CHUNK_SIZE;
 		if (body.chunk_size !== undefined && body.chunk_size !== null) {
 			const v = body.chunk_size;
@@ -478,20 +588,21 @@ function createBatchJobs(ctx) {
 		return { ids, byEmail: given[0] === 'business_emails', fields, chunkSize, webhookUrl };
 	}
 
-	function submit(body, parsedOk, entry) {
+	function submit(kind, body, parsedOk, entry) {
 		const opts = ctx.options();
 		const budget = opts.creditBudget;
 		if (budget !== null && budget !== undefined && ctx.creditsUsed() >= budget) {
 			return fail(new HttpError(402, 'insufficient_credits', 'Insufficient credits. Please top up your account.'));
 		}
-		if (opts.disabledEndpoints.includes(BATCH_ENRICH_PATH)) {
+		// generation 1: the contact batch is refused as /person/contact/enrich is there (a plan matter)
+		if (opts.disabledEndpoints.includes(kind.path) || (kind.contact && opts.apiGeneration !== 2)) {
 			return fail(
-				new HttpError(403, 'permission_error', `Your plan does not include ${BATCH_ENRICH_PATH}. Contact Crustdata to upgrade.`),
+				new HttpError(403, 'permission_error', `Your plan does not include ${kind.path}. Contact Crustdata to upgrade.`),
 			);
 		}
 		let request;
 		try {
-			request = readSubmit(body, parsedOk, opts.apiGeneration);
+			request = readSubmit(kind, body, parsedOk, opts.apiGeneration);
 		} catch (err) {
 			if (err instanceof HttpError) return fail(err);
 			throw err;
@@ -512,6 +623,8 @@ function createBatchJobs(ctx) {
 		const failure = faults.failJobs.shift();
 		const count = request.ids.length;
 		const job = addJob({
+			kind,
+			bareRecords: kind.contact && schedule.contactRecords === 'bare',
 			generation: opts.apiGeneration,
 			byEmail: request.byEmail,
 			identifiers: request.ids,
@@ -531,7 +644,7 @@ function createBatchJobs(ctx) {
 			batch_id: job.id,
 			status: 'pending',
 			entity: 'person',
-			action: 'enrich',
+			action: kind.action,
 			identifier_count: count,
 			entities_requested: count,
 			status_url: `${BATCH_STATUS_PREFIX}${job.id}`,
@@ -601,7 +714,7 @@ function createBatchJobs(ctx) {
 	 * `{ status, body, headers?, scripted? }`, `{ drop: true }` or `{ hang: true }`.
 	 */
 	function answer(route, { path, search, body, parsedOk, entry }) {
-		if (route === 'submit') return submit(body, parsedOk, entry);
+		if (route === 'submit') return submit(kindOf(path), body, parsedOk, entry);
 		if (route === 'status') return status(path);
 		return list(search);
 	}
@@ -683,6 +796,7 @@ function createBatchJobs(ctx) {
 		const schedule = ctx.options().batch;
 		for (const other of faults.otherJobs) {
 			addJob({
+				kind: ENRICH_KIND,
 				other: true,
 				createdAt: Date.now() - other.createdAgoMs,
 				identifierCount: other.identifierCount,

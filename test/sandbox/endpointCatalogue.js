@@ -2,7 +2,8 @@
 /*
  * The endpoint listing that GET /account/endpoints answers from: the two billable person
  * endpoints, whose rpm, status and fields the sandbox fills in from its options at request time
- * (and /person/contact/enrich on API generation 2, and /batch/person/enrich's fields and status),
+ * (and /person/contact/enrich and /batch/person/contact/enrich on API generation 2, and
+ * /batch/person/enrich's fields and status),
  * and an illustrative catalogue of Crustdata's other endpoints so that the unfiltered answer is as
  * large as the real one (about 76 KB). CommonJS, Node 20, no dependencies.
  */
@@ -13,6 +14,7 @@ const ENRICH_PATH = '/person/enrich';
 const LIVE_PATH = '/person/professional_network/enrich/live';
 const CONTACT_ENRICH_PATH = '/person/contact/enrich';
 const BATCH_ENRICH_PATH = '/batch/person/enrich';
+const BATCH_CONTACT_PATH = '/batch/person/contact/enrich';
 const CREDITS_PATH = '/account/credits';
 const ACCOUNT_ENDPOINTS_PATH = '/account/endpoints';
 const ACCOUNT_ENDPOINTS_LIMIT = 300;
@@ -291,6 +293,17 @@ const JOB_TREE = {
 const personPaths = (exclude) =>
 	dataset.validFieldPaths().filter((f) => !exclude.includes(f.split('.')[0]));
 const CONTACT_FIELDS = dataset.CONTACT_FIELDS.slice();
+/**
+ * The contact batch's own `fields` vocabulary (the notes, "Contact in batch"), each with the
+ * /person/contact/enrich tiers it asks for: the batch serves the same people's contact data.
+ */
+const BATCH_CONTACT_TIERS = Object.freeze({
+	business_email: Object.freeze(['contact.business_emails']),
+	personal_contact_info: Object.freeze(['contact.personal_emails', 'contact.phone_numbers']),
+	'personal_contact_info.personal_emails': Object.freeze(['contact.personal_emails']),
+	'personal_contact_info.phone_numbers': Object.freeze(['contact.phone_numbers']),
+});
+const BATCH_CONTACT_FIELDS = Object.freeze(Object.keys(BATCH_CONTACT_TIERS));
 const COMPANY_FIELDS = fieldList(COMPANY_TREE);
 const companyPaths = (sections) =>
 	COMPANY_FIELDS.filter((f) => f === 'crustdata_company_id' || sections.includes(f.split('.')[0]));
@@ -298,9 +311,10 @@ const fieldsOf = (enabled, disabled = []) => Object.freeze({ enabled, disabled }
 
 /**
  * What GET /account/endpoints reports. The two billable person endpoints get their rpm, status
- * and fields from the options at request time; so does /person/contact/enrich on API generation
- * 2 (on generation 1 it is the fixed, not_enabled entry below); the rest are illustrative and
- * fixed.
+ * and fields from the options at request time. The entries marked `generation2` are the fixed,
+ * not_enabled ones below on generation 1; generation 2 enables them with their disabled fields
+ * as the enabled ones (/person/contact/enrich also with its window's rpm). The rest are
+ * illustrative and fixed.
  */
 const ENDPOINT_CATALOGUE = Object.freeze(
 	[
@@ -328,6 +342,7 @@ const ENDPOINT_CATALOGUE = Object.freeze(
 			status: 'not_enabled', // generation 1: enterprise plans only
 			rpm: 15,
 			fields: fieldsOf([], CONTACT_FIELDS),
+			generation2: true,
 		},
 		{
 			path: '/person/social_posts',
@@ -470,6 +485,14 @@ const ENDPOINT_CATALOGUE = Object.freeze(
 			fields: fieldsOf(personPaths([])),
 		},
 		{
+			path: BATCH_CONTACT_PATH,
+			category: 'Batch',
+			status: 'not_enabled', // generation 1: as /person/contact/enrich
+			rpm: 10,
+			fields: fieldsOf([], BATCH_CONTACT_FIELDS),
+			generation2: true,
+		},
+		{
 			path: '/batch/{id}',
 			category: 'Batch',
 			status: 'enabled',
@@ -521,6 +544,9 @@ const ENDPOINT_CATALOGUE = Object.freeze(
 module.exports = {
 	ACCOUNT_ENDPOINTS_LIMIT,
 	ACCOUNT_ENDPOINTS_PATH,
+	BATCH_CONTACT_FIELDS,
+	BATCH_CONTACT_PATH,
+	BATCH_CONTACT_TIERS,
 	BATCH_ENRICH_PATH,
 	CONTACT_ENRICH_PATH,
 	CREDITS_PATH,

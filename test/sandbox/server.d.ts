@@ -125,8 +125,9 @@ export interface SandboxHostile {
 /**
  * The batch jobs' schedule (option `batch`), time-scaled: a job is `pending` for pendingMs, then
  * `processing` for processingMs + perIdentifierMs × identifier_count, then `completed` (or
- * `failed`). Fixed for a job when it is submitted. A partial object merges with the current one;
- * a null key (or `batch: null`) goes back to the default; nonsense is a TypeError.
+ * `failed`); and the shape of a contact job's records. Fixed for a job when it is submitted. A
+ * partial object merges with the current one; a null key (or `batch: null`) goes back to the
+ * default; nonsense is a TypeError.
  */
 export interface SandboxBatchSchedule {
 	/** Default 20. */
@@ -137,9 +138,14 @@ export interface SandboxBatchSchedule {
 	perIdentifierMs: number;
 	/** Records per part file (download_urls), a whole number of 1 or more; default 1000. */
 	partRecords: number;
-	/** Active (pending or processing) jobs an account may have; a submit beyond is a 429. Default 5. */
+	/** Active (pending or processing) jobs an account may have, enrich and contact together; a submit beyond is a 429. Default 5. */
 	maxActive: number;
+	/** Each line of a contact job's results (POST /batch/person/contact/enrich): the envelope `{ original_identifier, internal_id, data }` (default) or the bare `data`. */
+	contactRecords: SandboxBatchContactRecords;
 }
+
+/** The two shapes of a contact batch record that clients have seen. */
+export type SandboxBatchContactRecords = 'envelope' | 'bare';
 
 /**
  * What happens to the next batch submits that the API would accept (one entry each, in order):
@@ -175,8 +181,8 @@ export interface SandboxBatchOtherJob {
  * empties them (and removes every job); `results` and `listDelayMs` stay until configured back.
  */
 export interface SandboxBatchFaults {
-	/** The next submitted jobs fail, one entry per job in order, with that error_message when their processing ends. */
-	failJobs?: Array<{ error_message: string }>;
+	/** The next submitted jobs fail, one entry per job in order, with that error_message when their processing ends; a null entry lets its job through. */
+	failJobs?: Array<{ error_message: string } | null>;
 	submit?: SandboxBatchSubmitFault[];
 	/** A job created by a lost-answer submit shows in GET /batch only after this many ms (default 0). */
 	listDelayMs?: number;
@@ -246,7 +252,7 @@ export interface SandboxOptions {
 	/**
 	 * API generation (default 1, today's reference page). 2: /person/enrich has no `contact` but
 	 * `assessment` and `social_posts` (field access), is priced 1 + 1 developer platform (+5
-	 * social_posts), and POST /person/contact/enrich is enabled. Another value makes configure() throw a TypeError.
+	 * social_posts), and POST /person/contact/enrich and POST /batch/person/contact/enrich are enabled. Another value makes configure() throw a TypeError.
 	 */
 	apiGeneration?: SandboxApiGeneration | '1' | '2';
 	/** Generation 2: answer to `contact` entries on /person/enrich (default 'reject400'; another value makes configure() throw a TypeError). */
@@ -256,7 +262,7 @@ export interface SandboxOptions {
 	/** Answers of a hostile server (default null: none). configure() replaces it whole (a copy); reset() keeps it; nonsense makes configure() throw a TypeError. */
 	hostile?: SandboxHostile | null;
 	/** The batch jobs' schedule (see SandboxBatchSchedule); a partial object merges, a null key goes back to its default. */
-	batch?: { [K in keyof SandboxBatchSchedule]?: number | null } | null;
+	batch?: ({ [K in Exclude<keyof SandboxBatchSchedule, 'contactRecords'>]?: number | null } & { contactRecords?: SandboxBatchContactRecords | null }) | null;
 	/** Batch faults (see SandboxBatchFaults); configure() replaces them whole. */
 	batchFaults?: SandboxBatchFaults | null;
 }
@@ -373,12 +379,15 @@ export interface SandboxAccountEndpoints {
 /** Status of a batch job. */
 export type SandboxBatchJobStatus = 'pending' | 'processing' | 'completed' | 'failed';
 
-/** The 200 answer of POST /batch/person/enrich. */
+/** A batch job's action: 'contact_enrich' for POST /batch/person/contact/enrich (assumed: undocumented). */
+export type SandboxBatchAction = 'enrich' | 'contact_enrich';
+
+/** The 200 answer of POST /batch/person/enrich and POST /batch/person/contact/enrich. */
 export interface SandboxBatchSubmitAnswer {
 	batch_id: string;
 	status: 'pending';
 	entity: 'person';
-	action: 'enrich';
+	action: SandboxBatchAction;
 	identifier_count: number;
 	entities_requested: number;
 	/** `/batch/<batch_id>`. */
@@ -390,7 +399,7 @@ export interface SandboxBatchStatus {
 	batch_id: string;
 	status: SandboxBatchJobStatus;
 	entity: 'person';
-	action: 'enrich';
+	action: SandboxBatchAction;
 	identifier_count: number;
 	/** Records in the results (0 until completed). */
 	result_count: number;
@@ -426,6 +435,29 @@ export interface SandboxBatchRecord {
 	/** The bare person_data: basic_profile, social_handles and the requested fields; no confidence_score. */
 	data: { crustdata_person_id: number } & Record<string, unknown>;
 }
+
+/** An email of a contact batch record. */
+export interface SandboxBatchContactEmail {
+	email: string;
+	status: SandboxEmailStatus;
+}
+
+/** `data` of a contact batch record: the person and only the requested parts ([] when nothing was found). */
+export interface SandboxBatchContactData {
+	/** The person's canonical profile URL (`https://www.linkedin.com/in/<lower-cased slug>`). */
+	professional_network_url: string;
+	/** crustdata_person_id. */
+	person_id: number;
+	/** With `business_email` in fields. */
+	business_email?: SandboxBatchContactEmail[];
+	/** With `personal_contact_info` (both parts) or one of its dot paths. */
+	personal_contact_info?: { personal_emails?: SandboxBatchContactEmail[]; phone_numbers?: string[] };
+}
+
+/** One line of a contact job's results: the envelope (batch.contactRecords 'envelope', the default) or the bare data ('bare'). */
+export type SandboxBatchContactRecord =
+	| { original_identifier: string; internal_id: number; data: SandboxBatchContactData }
+	| SandboxBatchContactData;
 
 /** One request that reached the results origin. */
 export interface SandboxDownloadLogEntry {

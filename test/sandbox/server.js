@@ -1088,22 +1088,23 @@ function startSandbox(options = {}) {
 		for (const e of ENDPOINT_CATALOGUE) {
 			const person = PERSON_PATHS.includes(e.path);
 			const personFieldsApply = PERSON_FIELD_PATHS.includes(e.path);
-			// generation 2 enables it for every key; generation 1 keeps the fixed catalogue entry
-			const contact = e.path === CONTACT_ENRICH_PATH && generation === 2;
-			let status = contact ? 'enabled' : e.status;
+			// generation 2 enables the contact endpoints for every key; generation 1 keeps the fixed catalogue entry
+			const enabledNow = e.generation2 === true && generation === 2;
+			let status = enabledNow ? 'enabled' : e.status;
 			if (e.path === LIVE_PATH && !opts.liveEnabled) status = 'not_enabled';
 			if (opts.disabledEndpoints.includes(e.path)) status = 'not_enabled';
 			let fields;
 			if (personFieldsApply) {
 				fields = { enabled: personFields.enabled.slice(), disabled: personFields.disabled.slice() };
-			} else if (contact) fields = { enabled: dataset.CONTACT_FIELDS.slice(), disabled: [] };
+			} else if (enabledNow) fields = { enabled: e.fields.disabled.slice(), disabled: [] };
 			else fields = { enabled: e.fields.enabled.slice(), disabled: e.fields.disabled.slice() };
+			// the batch paths keep the catalogue's rpm: they have no window here
+			const windowed = person || (enabledNow && BILLABLE_PATHS.includes(e.path));
 			const out = {
 				path: e.path,
 				category: e.category,
 				status,
-				effective_rate_limit_rpm:
-					person || contact ? rpm(endpointLimit(e.path)) : report ? e.rpm : null,
+				effective_rate_limit_rpm: windowed ? rpm(endpointLimit(e.path)) : report ? e.rpm : null,
 				fields,
 			};
 			if (filters.every((k) => out[k] === search.get(k))) endpoints.push(out);
@@ -1417,6 +1418,9 @@ function startSandbox(options = {}) {
 		project: (person, fields) => projectPerson(person, selectionTree(fields)),
 		priceOf: (personData, generation) =>
 			generation === 2 ? creditsForGeneration2(personData) : creditsFor(personData),
+		// the contact batch serves what /person/contact/enrich serves (never verified), at its price
+		contactOf: (person, tiers) => contactTiers(person, tiers, false),
+		contactPriceOf: (contact) => contactCredits(contact, false),
 		bill: (credits) => {
 			creditsUsed += credits;
 		},

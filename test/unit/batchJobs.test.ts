@@ -1,4 +1,5 @@
 import type { IDataObject } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
 
 import { runBatchJobs } from '../../nodes/CrustdataPersonEnrich/batch/batchJobs';
 import { lostSubmitCandidates, pollDelayMs, readJobList, readJobStatus } from '../../nodes/CrustdataPersonEnrich/batch/jobAnswers';
@@ -6,6 +7,7 @@ import { jobBody, jobsWithinCap, MAX_JOB_IDENTIFIERS, planJobs } from '../../nod
 import { JobRecords } from '../../nodes/CrustdataPersonEnrich/batch/jobRecords';
 import type { ResultsContext } from '../../nodes/CrustdataPersonEnrich/batch/jobResults';
 import type { HttpAnswer } from '../../nodes/CrustdataPersonEnrich/transport/answerPolicy';
+import { BATCH_CONTACT_PATH } from '../../nodes/CrustdataPersonEnrich/vocabulary';
 import type { Download } from '../../nodes/CrustdataPersonEnrich/transport/download';
 import { gzipLines } from '../harness/gzip';
 import { settingsWith } from './settingsFixture';
@@ -127,20 +129,24 @@ describe('job records', () => {
 });
 
 /** Crustdata's batch endpoints as a script: each call answers from its queue, the last answer repeating. */
-function fakeContext(script: { submit?: Array<HttpAnswer | 'drop'>; status?: HttpAnswer[]; list?: HttpAnswer[]; files?: Record<string, Download> }, maxWaitMs = 600_000) {
+function fakeContext(
+	script: { submit?: Array<HttpAnswer | 'drop'>; status?: HttpAnswer[]; statusOf?: Record<string, HttpAnswer>; list?: HttpAnswer[]; files?: Record<string, Download> },
+	maxWaitMs = 600_000,
+) {
 	let now = 1_000_000;
 	const calls: string[] = [];
 	const take = <T>(queue: T[] | undefined, fallback: T): T => (queue && queue.length > 1 ? queue.shift()! : (queue?.[0] ?? fallback));
 	const context: ResultsContext = {
 		endpoints: {
-			submit: async (body: IDataObject) => {
-				calls.push(`submit ${JSON.stringify(Object.values(body)[0])}`);
+			submit: async ({ path, body }: { path: string; body: IDataObject }) => {
+				calls.push(`${path === BATCH_CONTACT_PATH ? 'contact' : 'submit'} ${JSON.stringify(Object.values(body)[0])}`);
 				const next = take(script.submit, answer(200, { batch_id: 'b1' }));
 				if (next === 'drop') throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
 				return next;
 			},
 			status: async (batchId) => {
 				calls.push(`status ${batchId}`);
+				if (script.statusOf?.[batchId]) return script.statusOf[batchId];
 				return take(script.status, answer(200, { batch_id: batchId, status: 'completed', result_count: 0 }));
 			},
 			list: async () => {
@@ -165,7 +171,7 @@ function fakeContext(script: { submit?: Array<HttpAnswer | 'drop'>; status?: Htt
 }
 
 const logged: string[] = [];
-const run = (context: ResultsContext, jobs: string[][]) => runBatchJobs(context, jobs, (batchId) => logged.push(batchId));
+const run = (context: ResultsContext, jobs: string[][]) => runBatchJobs(context, { jobs }, (batchId) => logged.push(batchId));
 
 describe('batch jobs', () => {
 	it('waits for a job slot while Crustdata answers 429, and counts the wait', async () => {
@@ -279,5 +285,52 @@ describe('batch jobs', () => {
 		const result = await run(context, [[url('a')], [url('b')]]);
 		expect(calls.filter((call) => call.startsWith('submit'))).toHaveLength(1);
 		expect(result.jobs.map((job) => 'failure' in job && job.failure.message)).toEqual(['Crustdata rejected the API key', 'Crustdata rejected the API key']);
+	});
+
+	it('sends each person a profile job found to one contact job, as soon as that job is read, and no one it did not find', async () => {
+		const found = (email: string, slug: string) => ({
+			original_identifier: email,
+			internal_id: 1,
+			data: { basic_profile: { name: slug }, social_handles: { professional_network_identifier: { profile_url: url(slug) } } },
+		});
+		const completed = (batchId: string, count: number) =>
+			answer(200, { batch_id: batchId, status: 'completed', result_count: count, download_urls: [`https://s3/${batchId}`] });
+		const { context, calls } = fakeContext({
+			submit: [answer(200, { batch_id: 'b1' }), answer(200, { batch_id: 'b2' }), answer(200, { batch_id: 'c1' }), answer(200, { batch_id: 'c2' })],
+			statusOf: { b1: completed('b1', 2), c1: completed('c1', 0), c2: completed('c2', 0) },
+			files: {
+				'https://s3/b1': { bytes: gzipLines([found('ada@acme.io', 'ada'), found('ada@ada.dev', 'ada')]) },
+				'https://s3/b2': { bytes: gzipLines([found('bob@acme.io', 'bob')]) },
+			},
+		});
+		// The second profile job finishes only once a contact job was submitted: the run must not wait for it first.
+		const { status } = context.endpoints;
+		context.endpoints.status = async (batchId) => {
+			if (batchId !== 'b2') return await status(batchId);
+			// Real time passes between reads, as the first job's file inflates in real time.
+			await sleep(5);
+			return calls.some((call) => call.startsWith('contact')) ? completed('b2', 1) : answer(200, { batch_id: 'b2', status: 'processing' });
+		};
+		context.settings = settingsWith({ operation: 'enrichBatch', identifierType: 'businessEmail', contact: { tiers: ['business_emails'], verified: false } });
+		const result = await runBatchJobs(context, { jobs: [['ada@acme.io', 'ada@ada.dev', 'ghost@acme.io'], ['bob@acme.io']] }, () => undefined, {
+			tiers: ['business_emails'],
+		});
+		const contactSubmits = calls.filter((call) => call.startsWith('contact'));
+		expect(contactSubmits).toEqual([`contact ["${url('ada')}"]`, `contact ["${url('bob')}"]`]);
+		expect([...result.contactAsked]).toEqual([url('ada'), url('bob')]);
+		expect(result.contactJobs.map((job) => job.identifiers)).toEqual([[url('ada')], [url('bob')]]);
+		expect(result.batchIds).toEqual(['b1', 'b2', 'c1', 'c2']);
+	});
+
+	it('submits no contact job past a failure that ends the run, and fails its profiles with it', async () => {
+		const completed = answer(200, { batch_id: 'b1', status: 'completed', result_count: 1, download_urls: ['https://s3/b1'] });
+		const { context, calls } = fakeContext({
+			submit: [answer(200, { batch_id: 'b1' }), answer(402, { error: { type: 'insufficient_credits', message: 'Insufficient credits' } })],
+			statusOf: { b1: completed },
+			files: { 'https://s3/b1': { bytes: gzipLines([record(url('ada'))]) } },
+		});
+		const result = await runBatchJobs(context, { jobs: [[url('ada')], [url('bob')]] }, () => undefined, { tiers: ['phone_numbers'] });
+		expect(calls.filter((call) => call.startsWith('contact') || call.startsWith('submit'))).toEqual([`submit ["${url('ada')}"]`, `submit ["${url('bob')}"]`]);
+		expect(result.contactJobs).toEqual([{ identifiers: [url('ada')], failure: expect.objectContaining({ endsRun: true, consequence: true }) }]);
 	});
 });

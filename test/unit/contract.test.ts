@@ -1,6 +1,10 @@
 import {
 	accountCreditsAnswer,
 	accountEndpointsAnswer,
+	batchContactRecord,
+	batchContactRecordViolations,
+	batchContactSubmitAnswer,
+	batchContactSubmitRequest,
 	batchListAnswer,
 	batchRecord,
 	batchRecordViolations,
@@ -286,5 +290,66 @@ describe('the batch jobs contract, against the API notes and the batch reference
 		expect(contractViolations([tooMany])).toEqual([]);
 		const wrongType = exchange({ status: 429, answer: { body: { error: { type: 'too_many_jobs', message: 'Too many active batch jobs', metadata: [] } }, headers: {} } });
 		expect(contractViolations([wrongType])).toHaveLength(1);
+	});
+});
+
+describe('the contact batch contract, against the notes ("Contact in batch")', () => {
+	const DVDHSU = 'https://www.linkedin.com/in/dvdhsu/';
+	const urls = (count: number) => Array.from({ length: count }, (_, i) => `https://www.linkedin.com/in/person-${i}`);
+	const data = {
+		professional_network_url: 'https://www.linkedin.com/in/dvdhsu',
+		person_id: 14540,
+		business_email: [{ email: 'david@retool.com', status: 'deliverable' }],
+		personal_contact_info: { personal_emails: [], phone_numbers: ['+1 415 555 0100'] },
+	};
+	const envelope = { original_identifier: DVDHSU, internal_id: 14540, data };
+
+	it('takes profile URLs only, 1 to 300, and a required fields list in its own vocabulary', () => {
+		expect(batchContactSubmitRequest.safeParse({ professional_network_profile_urls: [DVDHSU], fields: ['business_email', 'personal_contact_info'] }).success).toBe(true);
+		expect(batchContactSubmitRequest.safeParse({ professional_network_profile_urls: urls(300).join(','), fields: 'personal_contact_info.phone_numbers', webhook_url: 'https://hooks.example.com/done' }).success).toBe(true);
+		for (const wrong of [
+			{ professional_network_profile_urls: urls(301), fields: ['business_email'] },
+			{ professional_network_profile_urls: urls(301).join(','), fields: ['business_email'] },
+			{ professional_network_profile_urls: [], fields: ['business_email'] },
+			{ professional_network_profile_urls: [DVDHSU] },
+			{ professional_network_profile_urls: [DVDHSU], fields: [] },
+			{ professional_network_profile_urls: [DVDHSU], fields: ['contact.business_emails'] },
+			{ professional_network_profile_urls: [DVDHSU], fields: ['websites'] },
+			{ business_emails: ['david@retool.com'], fields: ['business_email'] },
+			{ professional_network_profile_urls: [DVDHSU], fields: ['business_email'], chunk_size: 100 },
+			{ professional_network_profile_urls: [DVDHSU], fields: ['business_email'], verified: true },
+		]) {
+			expect(batchContactSubmitRequest.safeParse(wrong).success).toBe(false);
+		}
+		const answer = { batch_id: 'b1', status: 'pending', entity: 'person', action: 'contact_enrich', identifier_count: 300, entities_requested: 300, status_url: '/batch/b1' };
+		expect(batchContactSubmitAnswer.safeParse(answer).success).toBe(true);
+		expect(batchContactSubmitAnswer.safeParse({ ...answer, identifier_count: 301, entities_requested: 301 }).success).toBe(false);
+	});
+
+	it('reads a record in the envelope or bare, and refuses websites, last_updated, a wrong internal_id or a person without id', () => {
+		expect(batchContactRecord.safeParse(envelope).success).toBe(true);
+		expect(batchContactRecord.safeParse(data).success).toBe(true);
+		expect(batchContactRecord.safeParse({ professional_network_url: data.professional_network_url, person_id: 1 }).success).toBe(true);
+		expect(batchContactRecord.safeParse({ ...envelope, internal_id: 1 }).success).toBe(false);
+		expect(batchContactRecord.safeParse({ ...data, websites: [] }).success).toBe(false);
+		expect(batchContactRecord.safeParse({ ...data, business_email: [{ email: 'david@retool.com', status: 'deliverable', last_updated: '2026-07-01' }] }).success).toBe(false);
+		const { person_id, ...anonymous } = data;
+		expect(person_id).toBe(14540);
+		expect(batchContactRecord.safeParse(anonymous).success).toBe(false);
+		expect(batchContactRecord.safeParse({ ...envelope, data: { contact: { business_emails: [] } } }).success).toBe(false);
+	});
+
+	it('finds records of other identifiers, or other parts than the job asked for, in either shape', () => {
+		const file = `${JSON.stringify(envelope)}\n${JSON.stringify(data)}\n`;
+		expect(batchContactRecordViolations(file, { identifiers: [DVDHSU], fields: ['business_email', 'personal_contact_info'] })).toEqual([]);
+		expect(batchContactRecordViolations(file, { identifiers: ['https://www.linkedin.com/in/ada'] })).toEqual([
+			'record 1: "https://www.linkedin.com/in/dvdhsu/" is no identifier the job was sent',
+		]);
+		expect(batchContactRecordViolations(file, { fields: ['business_email'] })).toEqual([
+			'record 1: carries business_email, personal_contact_info.personal_emails, personal_contact_info.phone_numbers, not the business_email asked for',
+			'record 2: carries business_email, personal_contact_info.personal_emails, personal_contact_info.phone_numbers, not the business_email asked for',
+		]);
+		expect(batchContactRecordViolations([{ ...data, personal_contact_info: { phone_numbers: [] } }], { fields: ['personal_contact_info.phone_numbers', 'business_email'] })).toEqual([]);
+		expect(batchContactRecordViolations(`${JSON.stringify(data)}\nnot json\n`)).toEqual(['record 2: not a JSON line: "not json"']);
 	});
 });

@@ -155,4 +155,22 @@ describe('dry run with batch jobs', () => {
 			'Dry run: nothing billable was sent; the run would send 2 batch jobs if everyone is found and cost at most 10,500 credits',
 		);
 	});
+
+	it('counts contact jobs of 300 for each profile job, and requests for websites, when contact data has its own endpoints', () => {
+		const contact = { tiers: ['business_emails' as const, 'websites' as const], verified: false };
+		const settings = batch({ contact });
+		const onEndpoints = { ...facts(settings, 'contactEndpoint'), websitesVerdict: { source: 'contactEndpoint' as const, rateLimit: rateLimit(15), mayMove: true } };
+		const report = dryRunReport(planJobs(slugs(10_001), 'profileUrl'), [], onEndpoints);
+		// 2 profile jobs, 34 + 1 contact jobs, and 401 requests of 25 for websites; 1 + 1 credit a person.
+		expect(report).toMatchObject({ requests: 2 + 35 + 401, max_credits: 20_002, estimated_seconds: null });
+		expect(dryRunHints(report, onEndpoints, false)[0].message).toBe(
+			'Dry run: nothing billable was sent; the run would send at most 37 batch jobs and 401 requests for websites and cost at most 20,002 credits',
+		);
+		expect(dryRunReport(planJobs(slugs(10_001), 'profileUrl'), [], facts(settings, 'profile'))).toMatchObject({ requests: 2, max_credits: 20_002 });
+	});
+
+	it('prices contact data into what the cap affords, so it counts fewer jobs', () => {
+		const settings = batch({ maxCredits: 10_000, contact: { tiers: ['phone_numbers'], verified: false } });
+		expect(dryRunReport(planJobs(slugs(10_000), 'profileUrl'), [], facts(settings, 'contactEndpoint'))).toMatchObject({ requests: 1 + 12, max_credits: 10_000 });
+	});
 });

@@ -104,9 +104,12 @@ describe('readSettings with batch jobs', () => {
 		expect(() => batch({ maxWaitMinutes })).toThrow('Max Wait (Minutes) must be more than 0');
 	});
 
-	it('refuses contact data for now, and takes a dry run and a credit cap', () => {
-		expect(() => batch({}, { fields: ['basic_profile', 'contact'] })).toThrow("Contact data isn't available with Enrich in Batch Jobs yet");
-		expect(() => batch({ fieldPaths: 'contact.phone_numbers' })).toThrow("Contact data isn't available with Enrich in Batch Jobs yet");
+	it('takes contact data without Verified Emails Only, which batch jobs do not offer, and a dry run and a credit cap', () => {
+		expect(batch({ verifiedEmailsOnly: true }, { fields: ['basic_profile', 'contact'], contactFields: ['phone_numbers'] }).contact).toEqual({
+			tiers: ['phone_numbers'],
+			verified: false,
+		});
+		expect(batch({ fieldPaths: 'contact.websites', preview: true }).contact).toEqual({ tiers: ['websites'], verified: false });
 		expect(batch({ maxCredits: 10, dryRun: true })).toMatchObject({ maxCredits: 10, dryRun: true });
 	});
 });

@@ -19,13 +19,15 @@ export class JobRecords {
 
 	private readonly fields: string[];
 
+	/** `fields`: what the job asked for, which its records are cut back to. */
 	constructor(
 		private readonly identifiers: string[],
 		private readonly settings: EnrichSettings,
+		fields = profileRequestFields(settings),
 	) {
 		this.sent = new Set(identifiers);
 		this.normalise = normaliserFor(settings.identifierType);
-		this.fields = profileRequestFields(settings);
+		this.fields = fields;
 	}
 
 	/** Takes one record; a malformed one, or one for an identifier this job was not sent, is left out. */

@@ -6,7 +6,6 @@ import { retried } from '../transport/retryDecision';
 import type { ApiEntry, EnrichSettings, ItemFailure } from '../types';
 import { jobFailed, jobUnfinished, resultsUnreadable, unknownJob } from './batchFailures';
 import { isFinished, pollDelayMs, readJobStatus, type JobStatus } from './jobAnswers';
-import { JobRecords } from './jobRecords';
 import { readJsonLines } from './resultFile';
 import type { SubmitContext } from './jobSubmit';
 
@@ -38,7 +37,7 @@ export async function readStatus(context: Pick<SubmitContext, 'endpoints'>, batc
  * submit at first, then at most a tenth of the job's age apart, so a finished job is noticed
  * soon whatever its size.
  */
-async function awaitFinished(context: ResultsContext, batchId: string, sentAt: number): Promise<JobStatus | { failure: ItemFailure }> {
+async function awaitFinished(context: SubmitContext, batchId: string, sentAt: number): Promise<JobStatus | { failure: ItemFailure }> {
 	const { clock, deadline } = context;
 	while (clock.now() < deadline) {
 		const now = clock.now();
@@ -77,12 +76,22 @@ export async function readResultFiles(context: FilesContext, status: JobStatus, 
 		: undefined;
 }
 
-/** One accepted job from its submit to an entry for each of its identifiers, or the failure all of them share. */
-export async function finishJob(context: ResultsContext, identifiers: string[], batchId: string, sentAt: number): Promise<JobOutcome> {
+/** What a job's records are read into: each record as it is parsed, then the job's entries. */
+export interface RecordReader {
+	add(record: unknown): void;
+	all(): ApiEntry[];
+}
+
+/** One accepted job from its submit to its entries, or the failure all of its identifiers share. */
+export async function finishJob(
+	context: SubmitContext & FilesContext,
+	identifiers: string[],
+	{ batchId, sentAt }: { batchId: string; sentAt: number },
+	records: RecordReader,
+): Promise<JobOutcome> {
 	const status = await awaitFinished(context, batchId, sentAt);
 	if ('failure' in status) return { identifiers, batchId, failure: status.failure };
 	if (status.status === 'failed') return { identifiers, batchId, failure: jobFailed(batchId, status.errorMessage) };
-	const records = new JobRecords(identifiers, context.settings);
 	const failure = await readResultFiles(context, status, (record) => records.add(record));
 	return failure ? { identifiers, batchId, failure } : { identifiers, batchId, entries: records.all() };
 }

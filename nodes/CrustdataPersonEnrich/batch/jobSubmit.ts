@@ -5,13 +5,13 @@ import { classifyAnswer, connectionProblem, errorMessage, type HttpAnswer } from
 import type { CrustdataClient } from '../transport/client';
 import type { Clock } from '../transport/pacer';
 import type { ItemFailure } from '../types';
-import { BATCH_PATH, ENDPOINT } from '../vocabulary';
+import { BATCH_PATH } from '../vocabulary';
 import { noJobSlot, submitAmbiguous, submitUnanswered, submitUnconfirmed } from './batchFailures';
 import { lostSubmitCandidates, pollDelayMs, readJobList, readSubmitted, type JobStatus } from './jobAnswers';
 
 /** The batch endpoints as the jobs see them. */
 export interface BatchEndpoints {
-	submit(body: IDataObject): Promise<HttpAnswer>;
+	submit(request: JobRequest): Promise<HttpAnswer>;
 	status(batchId: string): Promise<HttpAnswer>;
 	list(): Promise<HttpAnswer>;
 }
@@ -22,7 +22,7 @@ const LISTED_JOBS = 25;
 /** The batch endpoints on the credential's Base URL. The status and list reads are free. */
 export function batchEndpointsOn(client: CrustdataClient, readTimeoutMs: number): BatchEndpoints {
 	return {
-		submit: async (body) => await client.post(ENDPOINT.enrichBatch, body),
+		submit: async ({ path, body }) => await client.post(path, body),
 		status: async (batchId) => await client.get(`${BATCH_PATH}/${encodeURIComponent(batchId)}`, {}, readTimeoutMs),
 		list: async () => await client.get(BATCH_PATH, { limit: LISTED_JOBS }, readTimeoutMs),
 	};
@@ -42,6 +42,13 @@ export interface SubmitContext {
 	slotWait: { ms: number };
 }
 
+/** One job to submit: where (profiles or contact data), its body, and how many identifiers it holds. */
+export interface JobRequest {
+	path: string;
+	body: IDataObject;
+	identifierCount: number;
+}
+
 export type Submitted = { batchId: string; sentAt: number } | { failure: ItemFailure };
 
 /** Reads of the account's job list before a submit whose answer was lost is sent again, over about 10 s. */
@@ -54,9 +61,9 @@ type Attempt = HttpAnswer | { lost: string };
  * The answer, or why there was none. A dropped connection, a timeout or a 5xx may each have come
  * after Crustdata created the job, and Crustdata takes no idempotency key.
  */
-async function attemptSubmit(context: SubmitContext, body: IDataObject): Promise<Attempt> {
+async function attemptSubmit(context: SubmitContext, request: JobRequest): Promise<Attempt> {
 	try {
-		const answer = await context.endpoints.submit(body);
+		const answer = await context.endpoints.submit(request);
 		if (answer.statusCode >= 500) return { lost: `Crustdata answered ${answer.statusCode}` };
 		if (answer.statusCode < 300 && answer.statusCode >= 200 && !readSubmitted(answer.body)) {
 			return { lost: 'its answer gave no batch ID' };
@@ -106,15 +113,15 @@ async function waitForSlot(context: SubmitContext, refusedSince: number): Promis
 	return true;
 }
 
-/** Submits one job's body until Crustdata accepts it, the wait limit passes, or it refuses for good. */
-export async function submitJob(context: SubmitContext, body: IDataObject, identifierCount: number): Promise<Submitted> {
+/** Submits one job until Crustdata accepts it, the wait limit passes, or it refuses for good. */
+export async function submitJob(context: SubmitContext, request: JobRequest): Promise<Submitted> {
 	let refusedSince: number | undefined;
 	let lostAnswers = 0;
 	for (;;) {
 		const sentAt = context.clock.now();
-		const answer = await attemptSubmit(context, body);
+		const answer = await attemptSubmit(context, request);
 		if ('lost' in answer) {
-			const found = await findLostJob(context, identifierCount, sentAt);
+			const found = await findLostJob(context, request.identifierCount, sentAt);
 			if (found.batchId) return { batchId: found.batchId, sentAt };
 			if (found.candidates) return { failure: submitAmbiguous(found.candidates) };
 			if (context.clock.now() >= context.deadline) return { failure: submitUnconfirmed(answer.lost, context.maxWaitMs) };
@@ -129,7 +136,7 @@ export async function submitJob(context: SubmitContext, body: IDataObject, ident
 			if (await waitForSlot(context, refusedSince)) continue;
 			return { failure: noJobSlot(context.maxWaitMs) };
 		}
-		const classified = classifyAnswer(answer, [], '', { path: ENDPOINT.enrichBatch });
+		const classified = classifyAnswer(answer, [], '', { path: request.path });
 		return { failure: classified.kind === 'stop' ? classified.failure : refused(answer) };
 	}
 }

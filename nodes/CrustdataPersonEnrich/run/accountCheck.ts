@@ -7,8 +7,8 @@ import { judgeContact, type ContactVerdict } from '../contact/contactRoute';
 import { employerCheckOnAccount } from '../results/employerCheck';
 import type { AnswerContext } from '../transport/answerPolicy';
 import { openCrustdataClient, type CrustdataClient } from '../transport/client';
-import type { EnrichSettings, ItemFailure } from '../types';
-import { CONTACT_ENRICH_PATH, ENDPOINT } from '../vocabulary';
+import type { ContactSettings, EnrichSettings, ItemFailure } from '../types';
+import { BATCH_CONTACT_PATH, CONTACT_ENRICH_PATH, ENDPOINT } from '../vocabulary';
 
 /** What the account says before anything billable is sent. */
 export interface AccountCheck {
@@ -17,7 +17,9 @@ export interface AccountCheck {
 	settings: EnrichSettings;
 	account: AccountVerdict;
 	contactVerdict?: ContactVerdict;
-	/** The listings of the endpoints the run uses: the profile endpoint's, then the contact endpoint's. */
+	/** With batch jobs whose contact data comes from contact jobs: where websites come from instead. */
+	websitesVerdict?: ContactVerdict;
+	/** The listings of the endpoints the run uses: the profile endpoint's, then the contact endpoints'. */
 	readings: AccountReading[];
 	/** The account's credits before the run, when Crustdata says; only the summary needs it, so nothing waits for it. */
 	balance: Promise<number | undefined>;
@@ -27,30 +29,52 @@ export interface AccountCheck {
 	answerContext: AnswerContext;
 }
 
+/**
+ * Batch jobs on an account without contact data on the profile endpoint get it from contact
+ * batch jobs, and websites (which those lack) from the contact endpoint. A batch run cannot
+ * move mid-run, as its jobs are paid for by then: an account that does not say sends the tiers
+ * with the profile, and a refusal costs nothing.
+ */
+function contactVerdictFor(requested: EnrichSettings, profileReading: AccountReading, contactReading: AccountReading): ContactVerdict | undefined {
+	const { contact } = requested;
+	if (!contact) return undefined;
+	const verdict = judgeContact(contact, profileReading, contactReading, requested.pacing.maxRequestsPerMinute);
+	return requested.operation === 'enrichBatch' && verdict.source === 'untold' ? { ...verdict, source: 'profile', mayMove: false } : verdict;
+}
+
 /** Asks the account about the endpoints the run would use and its balance, all at once and all free. */
 export async function checkAccount(context: IExecuteFunctions, requested: EnrichSettings): Promise<AccountCheck> {
 	const client = await openCrustdataClient(context, requested.pacing.timeoutMs);
 	const { contact } = requested;
+	const inBatchJobs = requested.operation === 'enrichBatch';
+	const ask = async (path: string) => await askAccount(client, path, requested);
 	const balance = askBalance(client, requested.pacing.timeoutMs);
-	const [profileReading, contactReading] = await Promise.all([
-		askAccount(client, ENDPOINT[requested.operation], requested),
-		contact ? askAccount(client, CONTACT_ENRICH_PATH, requested) : undefined,
+	const [profileReading, contactReading, websitesReading] = await Promise.all([
+		ask(ENDPOINT[requested.operation]),
+		contact ? ask(inBatchJobs ? BATCH_CONTACT_PATH : CONTACT_ENRICH_PATH) : undefined,
+		contact?.tiers.includes('websites') && inBatchJobs ? ask(CONTACT_ENRICH_PATH) : undefined,
 	]);
 	const employerCheck = employerCheckOnAccount(requested, 'access' in profileReading ? profileReading.access.disabledFields : []);
 	const settings = 'settings' in employerCheck ? employerCheck.settings : requested;
 	const judged = judgeAccount(profileReading, settings);
 	const account = 'refusal' in employerCheck ? { ...judged, refusal: judged.refusal ?? employerCheck.refusal } : judged;
-	const contactVerdict =
-		contact && contactReading ? judgeContact(contact, profileReading, contactReading, settings.pacing.maxRequestsPerMinute) : undefined;
-	const readings = contactReading ? [profileReading, contactReading] : [profileReading];
+	const contactVerdict = contactReading && contactVerdictFor(settings, profileReading, contactReading);
+	const websitesVerdict =
+		websitesReading && contactVerdict?.source === 'contactEndpoint'
+			? judgeContact(WEBSITES_ONLY, profileReading, websitesReading, settings.pacing.maxRequestsPerMinute)
+			: undefined;
+	const readings = [profileReading, contactReading, websitesReading].filter((reading) => reading !== undefined);
 	return {
 		client,
 		settings,
 		account,
 		contactVerdict,
+		websitesVerdict,
 		readings,
 		balance,
-		refusal: account.refusal ?? contactVerdict?.refusal,
+		refusal: account.refusal ?? contactVerdict?.refusal ?? websitesVerdict?.refusal,
 		answerContext: { listingAnswered404: readings.some((reading) => 'unreadable' in reading && reading.statusCode === 404) },
 	};
 }
+
+const WEBSITES_ONLY: ContactSettings = { tiers: ['websites'], verified: false };

@@ -2,35 +2,60 @@
 import type { IExecuteFunctions, NodeExecutionHint } from 'n8n-workflow';
 
 import { runBatchJobs, type BatchJobsResult } from '../batch/batchJobs';
-import type { ResultsContext } from '../batch/jobResults';
-import { jobsWithinCap } from '../batch/jobPlanning';
+import { batchContactTiers, withWebsitesOf } from '../batch/contactJobs';
+import type { JobOutcome, ResultsContext } from '../batch/jobResults';
+import { jobFields, jobsWithinCap } from '../batch/jobPlanning';
 import { batchEndpointsOn } from '../batch/jobSubmit';
+import { classifyContactAnswer, contactEndpointPass, ContactBatches, type ContactAnswers } from '../contact/contactPass';
 import { overCapFailure } from '../credits/creditCap';
-import { MATCH_TYPE, normaliserFor, type RequestPlan } from '../planning/requestPlanning';
+import { MATCH_TYPE, normaliseProfileUrl, normaliserFor, requestSize, type Normalised, type RequestPlan } from '../planning/requestPlanning';
 import { count } from '../quantities';
 import { indexAnswers, joinResults, type InputOutcome } from '../results/resultMapping';
 import { abortableClock } from '../transport/client';
 import { downloadResultFile } from '../transport/download';
+import { sendPass, type TransportResult } from '../transport/sendLoop';
 import type { ApiEntry, EnrichSettings, ItemFailure } from '../types';
-import { checkAccount } from './accountCheck';
+import { checkAccount, type AccountCheck } from './accountCheck';
 import { capHint, droppedInputsHint, enrichedInputs } from './runSummary';
 
 export interface BatchRun {
 	outcomes: InputOutcome[];
 	/** Absent when nothing was submitted: no input to send, or the account refused the run. */
 	jobs?: BatchJobsResult;
+	/** What contact jobs (and the contact endpoint, for websites) answered, when the profile jobs did not carry contact data. */
+	contact?: ContactAnswers;
 	accountHint?: NodeExecutionHint;
 }
 
 /** The jobs' entries and failures, keyed by identifier as the join reads them. */
-function byIdentifier(jobs: BatchJobsResult, settings: EnrichSettings) {
+function byIdentifier(jobs: JobOutcome[], normalise: (raw: unknown) => Normalised) {
 	const entries: ApiEntry[] = [];
 	const failures = new Map<string, ItemFailure>();
-	for (const job of jobs.jobs) {
+	for (const job of jobs) {
 		if ('entries' in job) entries.push(...job.entries);
 		else for (const identifier of job.identifiers) failures.set(identifier, job.failure);
 	}
-	return { answers: indexAnswers(entries, normaliserFor(settings.identifierType)), failures };
+	return { answers: indexAnswers(entries, normalise), failures };
+}
+
+/** What contact jobs found for each profile, with the websites the contact endpoint found added in. */
+function contactAnswers(jobs: BatchJobsResult, websites?: { asked: ReadonlySet<string>; result: TransportResult }): ContactAnswers {
+	const { answers, failures } = byIdentifier(jobs.contactJobs, normaliseProfileUrl);
+	if (!websites) return { asked: jobs.contactAsked, answers, failures };
+	const found = byIdentifier([{ identifiers: [], entries: websites.result.entries }], normaliseProfileUrl).answers;
+	for (const [profileUrl, entry] of found) answers.set(profileUrl, withWebsitesOf(answers.get(profileUrl), entry));
+	for (const [profileUrl, failure] of websites.result.failures) if (!failures.has(profileUrl)) failures.set(profileUrl, failure);
+	return { asked: new Set([...jobs.contactAsked, ...websites.asked]), answers, failures };
+}
+
+/** The websites part of a run whose contact data comes from contact jobs: the contact endpoint, fed each profile found. */
+function websitesPass(context: IExecuteFunctions, check: AccountCheck, settings: EnrichSettings) {
+	const { websitesVerdict } = check;
+	if (!websitesVerdict) return undefined;
+	const profiles = new ContactBatches(requestSize(settings.batchSize));
+	const pass = contactEndpointPass(profiles.feed, { tiers: ['websites'], verified: false }, websitesVerdict.rateLimit);
+	const result = sendPass(check.client, pass, settings.pacing, { classify: classifyContactAnswer, answerContext: check.answerContext });
+	return { profiles, result };
 }
 
 /** Every input's outcome: nothing billable goes out on a run the account would refuse. */
@@ -40,14 +65,38 @@ export async function runBatchEnrichment(context: IExecuteFunctions, plan: Reque
 		joinResults(plan.inputs, answers, failures, settings, matchType);
 	if (plan.batches.length === 0) return { outcomes: join(new Map(), new Map()) };
 	const check = await checkAccount(context, requested);
-	const { client, settings, account } = check;
+	const { settings, account } = check;
 	if (check.refusal) {
 		const refused = new Map(plan.batches.flat().map((identifier) => [identifier, check.refusal as ItemFailure]));
 		return { outcomes: join(new Map(), refused), accountHint: account.hint };
 	}
+	const source = check.contactVerdict?.source;
+	const { jobs: affordable, unaffordable } = jobsWithinCap(plan.batches.flat(), settings, source);
+	const websites = websitesPass(context, check, settings);
+	const fromContactJobs = settings.contact && source === 'contactEndpoint' ? batchContactTiers(settings.contact.tiers) : undefined;
+	const running = runBatchJobs(
+		jobContext(context, check),
+		{ jobs: affordable, fields: jobFields(settings, source) },
+		(batchId, identifiers) => context.logger.info(`Crustdata accepted batch job ${batchId} for ${count(identifiers, 'identifier')}`, { batchId }),
+		fromContactJobs && { tiers: fromContactJobs, onProfile: websites && ((profileUrl) => websites.profiles.add(profileUrl)) },
+	).finally(() => websites?.profiles.close());
+	// Both awaited together, so a cancelled run leaves neither rejection unheard.
+	const [jobs, websitesResult] = await Promise.all([running, websites?.result]);
+	const { answers, failures } = byIdentifier(jobs.jobs, normaliserFor(settings.identifierType));
+	for (const identifier of unaffordable) failures.set(identifier, overCapFailure(settings.maxCredits));
+	return {
+		outcomes: join(answers, failures, settings),
+		jobs,
+		contact: fromContactJobs && contactAnswers(jobs, websites && websitesResult && { asked: websites.profiles.asked, result: websitesResult }),
+		accountHint: account.hint,
+	};
+}
+
+/** What the jobs need: the batch endpoints, the run's clock and wait limit, and the plain download for result files. */
+function jobContext(context: IExecuteFunctions, { client, settings }: AccountCheck): ResultsContext {
 	const clock = abortableClock(client.signal);
 	const { timeoutMs, maxRetries } = settings.pacing;
-	const jobContext: ResultsContext = {
+	return {
 		endpoints: batchEndpointsOn(client, timeoutMs),
 		clock,
 		deadline: clock.now() + settings.maxWaitMs,
@@ -59,13 +108,6 @@ export async function runBatchEnrichment(context: IExecuteFunctions, plan: Reque
 		settings,
 		download: async (url) => await downloadResultFile(context, url, timeoutMs),
 	};
-	const { jobs: affordable, unaffordable } = jobsWithinCap(plan.batches.flat(), settings);
-	const jobs = await runBatchJobs(jobContext, affordable, (batchId, identifiers) =>
-		context.logger.info(`Crustdata accepted batch job ${batchId} for ${count(identifiers, 'identifier')}`, { batchId }),
-	);
-	const { answers, failures } = byIdentifier(jobs, settings);
-	for (const identifier of unaffordable) failures.set(identifier, overCapFailure(settings.maxCredits));
-	return { outcomes: join(answers, failures, settings), jobs, accountHint: account.hint };
 }
 
 const durationText = (ms: number) => (ms < 120_000 ? count(Math.round(ms / 1000), 'second') : count(Math.round(ms / 60_000), 'minute'));

@@ -2,6 +2,7 @@
 import type { IExecuteFunctions, INodeExecutionData, NodeExecutionHint } from 'n8n-workflow';
 
 import { sharedLimit } from '../account/accountLimits';
+import { batchContactTiers, contactJobCount } from '../batch/contactJobs';
 import { MAX_JOB_IDENTIFIERS } from '../batch/jobPlanning';
 import { affordableCount } from '../credits/creditCap';
 import { contactCredits, mostCredits, personCredits } from '../credits/prices';
@@ -27,7 +28,7 @@ function shown(raw: unknown): string {
 }
 
 /** The account's side of a dry run: what `checkAccount` learns, without the client, once the balance is in. */
-export type AccountFacts = Pick<AccountCheck, 'settings' | 'account' | 'contactVerdict' | 'readings'> & { balance?: number };
+export type AccountFacts = Pick<AccountCheck, 'settings' | 'account' | 'contactVerdict' | 'websitesVerdict' | 'readings'> & { balance?: number };
 
 /** The dry run's item: the keys of the spec's "Dry run" table. */
 export type DryRunReport = {
@@ -52,6 +53,18 @@ function lookupsAfforded(unique: number, settings: EnrichSettings, source?: Cont
 	return settings.maxCredits > 0 ? affordableCount(unique, personCredits(settings, source), settings.maxCredits) : unique;
 }
 
+/**
+ * With contact data from its own endpoint, every person found is one more lookup there: in a
+ * request, or with batch jobs in a contact job, plus a request for websites, which those lack.
+ */
+function contactLookupRequests(lookups: number, { settings, contactVerdict, websitesVerdict }: AccountFacts): number {
+	if (!settings.contact || !contactVerdict || contactVerdict.source === 'profile') return 0;
+	const inRequests = Math.ceil(lookups / requestSize(settings.batchSize));
+	if (settings.operation !== 'enrichBatch') return inRequests;
+	const inJobs = batchContactTiers(settings.contact.tiers).length > 0 ? contactJobCount(lookups) : 0;
+	return inJobs + (websitesVerdict ? inRequests : 0);
+}
+
 export function dryRunReport(plan: RequestPlan, rawIdentifiers: unknown[], facts: AccountFacts): DryRunReport {
 	const { settings, account, contactVerdict } = facts;
 	const unique = identifierCount(plan.batches);
@@ -63,8 +76,7 @@ export function dryRunReport(plan: RequestPlan, rawIdentifiers: unknown[], facts
 	// The plan's requests (or jobs) are full but the last, as the send loop's are when it shrinks the last to fit.
 	const requestsCarrying = (identifiers: number) => Math.ceil(identifiers / (inBatchJobs ? MAX_JOB_IDENTIFIERS : requestSize(settings.batchSize)));
 	const profileRequests = requestsCarrying(lookups);
-	// With contact data from its own endpoint, every person found is one more lookup there.
-	const contactRequests = contactVerdict && contactVerdict.source !== 'profile' ? requestsCarrying(lookups) : 0;
+	const contactRequests = contactLookupRequests(lookups, facts);
 	const profileLimit = account.rateLimit.requestsPerMinute;
 	const keyLimit = contactRequests > 0 ? sharedLimit(settings.pacing.maxRequestsPerMinute, ...facts.readings) : undefined;
 	return {
@@ -93,7 +105,11 @@ export function dryRunHints(report: DryRunReport, facts: AccountFacts, stopsOnEr
 	const { settings, contactVerdict } = facts;
 	const unique = report.unique_identifiers;
 	const afforded = lookupsAfforded(unique, settings, contactVerdict?.source);
-	const sent = (requests: number) => count(requests, settings.operation === 'enrichBatch' ? 'batch job' : 'request');
+	const websitesRequests = settings.operation === 'enrichBatch' && facts.websitesVerdict ? Math.ceil(afforded / requestSize(settings.batchSize)) : 0;
+	const sent = (requests: number) =>
+		settings.operation !== 'enrichBatch'
+			? count(requests, 'request')
+			: count(requests - websitesRequests, 'batch job') + (websitesRequests > 0 ? ` and ${count(websitesRequests, 'request')} for websites` : '');
 	const hints: NodeExecutionHint[] = [
 		{
 			message:
@@ -129,7 +145,9 @@ export function dryRunHints(report: DryRunReport, facts: AccountFacts, stopsOnEr
 			location: 'outputPane',
 		});
 	}
-	if (settings.contact && contactVerdict?.source !== 'profile' && settings.identifierType === 'businessEmail' && settings.returnMatches === 'all') {
+	// Batch jobs give one person an email, so only requests can bring further candidates.
+	const furtherCandidates = settings.identifierType === 'businessEmail' && settings.returnMatches === 'all' && settings.operation !== 'enrichBatch';
+	if (settings.contact && contactVerdict?.source !== 'profile' && furtherCandidates) {
 		hints.push({
 			message: `The figures count one person for each email, and each further candidate Crustdata returns costs up to ${creditsText(contactCredits(settings.contact))} more for contact data; set Return Matches to Best Match Only to rule that out`,
 			type: 'info',
