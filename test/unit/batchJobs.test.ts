@@ -333,4 +333,28 @@ describe('batch jobs', () => {
 		expect(calls.filter((call) => call.startsWith('contact') || call.startsWith('submit'))).toEqual([`submit ["${url('ada')}"]`, `submit ["${url('bob')}"]`]);
 		expect(result.contactJobs).toEqual([{ identifiers: [url('ada')], failure: expect.objectContaining({ endsRun: true, consequence: true }) }]);
 	});
+
+	it('submits nothing once Max Wait has run out, as a job sent then could not be waited for', async () => {
+		const { context, calls } = fakeContext({}, 0);
+		const result = await run(context, [[url('ada')]]);
+		expect(calls).toEqual([]);
+		expect(result.jobs[0]).toMatchObject({ failure: { message: 'Max Wait (0 minutes) ran out before this batch job was submitted, so it was not bought' } });
+	});
+
+	it('submits no further job, profile or contact, once the run is cancelled', async () => {
+		const { context, calls } = fakeContext({ submit: [answer(200, { batch_id: 'b1' }), answer(200, { batch_id: 'b2' })] });
+		const { sleep: advance } = context.clock;
+		let cancelled = false;
+		context.clock.sleep = async (ms) => {
+			if (cancelled) throw new Error('The execution was cancelled');
+			await advance(ms);
+		};
+		const { submit } = context.endpoints;
+		context.endpoints.submit = async (request) => {
+			cancelled = true;
+			return await submit(request);
+		};
+		await expect(runBatchJobs(context, { jobs: [[url('a')], [url('b')]] }, () => undefined, { tiers: ['phone_numbers'] })).rejects.toThrow('cancelled');
+		expect(calls.filter((call) => call.startsWith('submit') || call.startsWith('contact'))).toEqual([`submit ["${url('a')}"]`]);
+	});
 });

@@ -5,6 +5,7 @@ import {
 	contactJobCount,
 	ContactRecords,
 	MAX_CONTACT_JOB_PROFILES,
+	tierPathsOf,
 	withWebsitesOf,
 } from '../../nodes/CrustdataPersonEnrich/batch/contactJobs';
 import { jobFields, jobsWithinCap } from '../../nodes/CrustdataPersonEnrich/batch/jobPlanning';
@@ -28,6 +29,14 @@ describe('contact job bodies', () => {
 		});
 		expect(contactJobBody([url('ada')], ['personal_emails']).fields).toEqual(['personal_contact_info.personal_emails']);
 		expect(batchContactTiers(['websites'])).toEqual([]);
+	});
+});
+
+describe("the contact batch endpoint's listing", () => {
+	it('reads its own field names as the tiers they serve', () => {
+		expect(tierPathsOf(['business_email'])).toEqual(['contact.business_emails']);
+		expect(tierPathsOf(['personal_contact_info'])).toEqual(['contact.personal_emails', 'contact.phone_numbers']);
+		expect(tierPathsOf(['personal_contact_info.phone_numbers', 'unknown'])).toEqual(['contact.phone_numbers']);
 	});
 });
 

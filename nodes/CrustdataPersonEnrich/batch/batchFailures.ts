@@ -35,6 +35,14 @@ export function noJobSlot(maxWaitMs: number): ItemFailure {
 	};
 }
 
+export function noTimeToSubmit(maxWaitMs: number): ItemFailure {
+	return {
+		source: 'api',
+		message: `Max Wait (${waitText(maxWaitMs)}) ran out before this batch job was submitted, so it was not bought`,
+		description: 'Raise Max Wait (Minutes), or run these items again in another execution',
+	};
+}
+
 export function resultsUnreadable(batchId: string, why: string): ItemFailure {
 	return {
 		source: 'api',

@@ -18,6 +18,15 @@ const BATCH_CONTACT_FIELD: Partial<Record<ContactTier, string>> = {
 /** The chosen tiers that contact batch jobs can serve. */
 export const batchContactTiers = (tiers: ContactTier[]) => tiers.filter((tier) => tier in BATCH_CONTACT_FIELD);
 
+/** Fields in the contact batch endpoint's own names as the tiers' paths (`contact.business_emails`), so its listing reads as the others do. */
+export function tierPathsOf(batchFields: string[]): string[] {
+	return batchFields.flatMap((field) =>
+		Object.entries(BATCH_CONTACT_FIELD)
+			.filter(([, name]) => name === field || name?.startsWith(`${field}.`))
+			.map(([tier]) => `${CONTACT_SECTION}.${tier}`),
+	);
+}
+
 /** A contact job's submit body: the profile URLs, and exactly the chosen tiers in the endpoint's own field names. */
 export function contactJobBody(profileUrls: string[], tiers: ContactTier[]): IDataObject {
 	return {

@@ -10,7 +10,7 @@ import { readJsonLines } from './resultFile';
 import type { SubmitContext } from './jobSubmit';
 
 export interface ResultsContext extends SubmitContext, FilesContext {
-	/** The run's settings: which identifiers the job holds, and which fields its records keep. */
+	/** The run's settings: how a job's identifiers are read, and which of its matches count. */
 	settings: EnrichSettings;
 }
 

@@ -6,7 +6,7 @@ import type { CrustdataClient } from '../transport/client';
 import type { Clock } from '../transport/pacer';
 import type { ItemFailure } from '../types';
 import { BATCH_PATH } from '../vocabulary';
-import { noJobSlot, submitAmbiguous, submitUnanswered, submitUnconfirmed } from './batchFailures';
+import { noJobSlot, noTimeToSubmit, submitAmbiguous, submitUnanswered, submitUnconfirmed } from './batchFailures';
 import { lostSubmitCandidates, pollDelayMs, readJobList, readSubmitted, type JobStatus } from './jobAnswers';
 
 /** The batch endpoints as the jobs see them. */
@@ -118,7 +118,13 @@ export async function submitJob(context: SubmitContext, request: JobRequest): Pr
 	let refusedSince: number | undefined;
 	let lostAnswers = 0;
 	for (;;) {
+		// A cancelled run sends nothing more: a wait of nothing throws n8n's cancellation.
+		await context.clock.sleep(0);
 		const sentAt = context.clock.now();
+		// A job sent now could not be waited for: it would be paid for and its results left unread.
+		if (sentAt >= context.deadline) {
+			return { failure: refusedSince === undefined ? noTimeToSubmit(context.maxWaitMs) : noJobSlot(context.maxWaitMs) };
+		}
 		const answer = await attemptSubmit(context, request);
 		if ('lost' in answer) {
 			const found = await findLostJob(context, request.identifierCount, sentAt);

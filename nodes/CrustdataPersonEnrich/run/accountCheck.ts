@@ -3,6 +3,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { askBalance } from '../account/accountBalance';
 import { askAccount, judgeAccount, type AccountReading, type AccountVerdict } from '../account/accountLimits';
+import { tierPathsOf } from '../batch/contactJobs';
 import { judgeContact, type ContactVerdict } from '../contact/contactRoute';
 import { employerCheckOnAccount } from '../results/employerCheck';
 import type { AnswerContext } from '../transport/answerPolicy';
@@ -42,6 +43,13 @@ function contactVerdictFor(requested: EnrichSettings, profileReading: AccountRea
 	return requested.operation === 'enrichBatch' && verdict.source === 'untold' ? { ...verdict, source: 'profile', mayMove: false } : verdict;
 }
 
+/** The contact batch endpoint's listing, its fields named as the tiers are everywhere else. */
+function withTierNames(reading: AccountReading): AccountReading {
+	if (!('access' in reading)) return reading;
+	const { enabledFields, disabledFields } = reading.access;
+	return { access: { ...reading.access, enabledFields: enabledFields && tierPathsOf(enabledFields), disabledFields: tierPathsOf(disabledFields) } };
+}
+
 /** Asks the account about the endpoints the run would use and its balance, all at once and all free. */
 export async function checkAccount(context: IExecuteFunctions, requested: EnrichSettings): Promise<AccountCheck> {
 	const client = await openCrustdataClient(context, requested.pacing.timeoutMs);
@@ -51,7 +59,7 @@ export async function checkAccount(context: IExecuteFunctions, requested: Enrich
 	const balance = askBalance(client, requested.pacing.timeoutMs);
 	const [profileReading, contactReading, websitesReading] = await Promise.all([
 		ask(ENDPOINT[requested.operation]),
-		contact ? ask(inBatchJobs ? BATCH_CONTACT_PATH : CONTACT_ENRICH_PATH) : undefined,
+		contact ? (inBatchJobs ? ask(BATCH_CONTACT_PATH).then(withTierNames) : ask(CONTACT_ENRICH_PATH)) : undefined,
 		contact?.tiers.includes('websites') && inBatchJobs ? ask(CONTACT_ENRICH_PATH) : undefined,
 	]);
 	const employerCheck = employerCheckOnAccount(requested, 'access' in profileReading ? profileReading.access.disabledFields : []);
@@ -77,4 +85,4 @@ export async function checkAccount(context: IExecuteFunctions, requested: Enrich
 	};
 }
 
-const WEBSITES_ONLY: ContactSettings = { tiers: ['websites'], verified: false };
+export const WEBSITES_ONLY: ContactSettings = { tiers: ['websites'], verified: false };

@@ -15,7 +15,7 @@ import { abortableClock } from '../transport/client';
 import { downloadResultFile } from '../transport/download';
 import { sendPass, type TransportResult } from '../transport/sendLoop';
 import type { ApiEntry, EnrichSettings, ItemFailure } from '../types';
-import { checkAccount, type AccountCheck } from './accountCheck';
+import { checkAccount, WEBSITES_ONLY, type AccountCheck } from './accountCheck';
 import { capHint, droppedInputsHint, enrichedInputs } from './runSummary';
 
 export interface BatchRun {
@@ -24,7 +24,8 @@ export interface BatchRun {
 	jobs?: BatchJobsResult;
 	/** What contact jobs (and the contact endpoint, for websites) answered, when the profile jobs did not carry contact data. */
 	contact?: ContactAnswers;
-	accountHint?: NodeExecutionHint;
+	/** What the account check has to say: an unreadable listing, a limit assumed. */
+	accountHints: NodeExecutionHint[];
 }
 
 /** The jobs' entries and failures, keyed by identifier as the join reads them. */
@@ -38,13 +39,18 @@ function byIdentifier(jobs: JobOutcome[], normalise: (raw: unknown) => Normalise
 	return { answers: indexAnswers(entries, normalise), failures };
 }
 
-/** What contact jobs found for each profile, with the websites the contact endpoint found added in. */
+/**
+ * What contact jobs found for each profile, with the websites the contact endpoint found added in.
+ * A failed websites request never takes away the tiers a contact job delivered: those are paid for.
+ */
 function contactAnswers(jobs: BatchJobsResult, websites?: { asked: ReadonlySet<string>; result: TransportResult }): ContactAnswers {
 	const { answers, failures } = byIdentifier(jobs.contactJobs, normaliseProfileUrl);
 	if (!websites) return { asked: jobs.contactAsked, answers, failures };
-	const found = byIdentifier([{ identifiers: [], entries: websites.result.entries }], normaliseProfileUrl).answers;
-	for (const [profileUrl, entry] of found) answers.set(profileUrl, withWebsitesOf(answers.get(profileUrl), entry));
-	for (const [profileUrl, failure] of websites.result.failures) if (!failures.has(profileUrl)) failures.set(profileUrl, failure);
+	for (const [profileUrl, entry] of indexAnswers(websites.result.entries, normaliseProfileUrl)) {
+		answers.set(profileUrl, withWebsitesOf(answers.get(profileUrl), entry));
+	}
+	const paidFor = (profileUrl: string) => jobs.contactAsked.has(profileUrl) && !failures.has(profileUrl);
+	for (const [profileUrl, failure] of websites.result.failures) if (!paidFor(profileUrl)) failures.set(profileUrl, failure);
 	return { asked: new Set([...jobs.contactAsked, ...websites.asked]), answers, failures };
 }
 
@@ -53,7 +59,7 @@ function websitesPass(context: IExecuteFunctions, check: AccountCheck, settings:
 	const { websitesVerdict } = check;
 	if (!websitesVerdict) return undefined;
 	const profiles = new ContactBatches(requestSize(settings.batchSize));
-	const pass = contactEndpointPass(profiles.feed, { tiers: ['websites'], verified: false }, websitesVerdict.rateLimit);
+	const pass = contactEndpointPass(profiles.feed, WEBSITES_ONLY, websitesVerdict.rateLimit);
 	const result = sendPass(check.client, pass, settings.pacing, { classify: classifyContactAnswer, answerContext: check.answerContext });
 	return { profiles, result };
 }
@@ -63,12 +69,12 @@ export async function runBatchEnrichment(context: IExecuteFunctions, plan: Reque
 	const matchType = MATCH_TYPE[requested.identifierType];
 	const join = (answers: Map<string, ApiEntry>, failures: Map<string, ItemFailure>, settings = requested) =>
 		joinResults(plan.inputs, answers, failures, settings, matchType);
-	if (plan.batches.length === 0) return { outcomes: join(new Map(), new Map()) };
+	if (plan.batches.length === 0) return { outcomes: join(new Map(), new Map()), accountHints: [] };
 	const check = await checkAccount(context, requested);
-	const { settings, account } = check;
+	const { settings } = check;
 	if (check.refusal) {
 		const refused = new Map(plan.batches.flat().map((identifier) => [identifier, check.refusal as ItemFailure]));
-		return { outcomes: join(new Map(), refused), accountHint: account.hint };
+		return { outcomes: join(new Map(), refused), accountHints: hintsOf(check) };
 	}
 	const source = check.contactVerdict?.source;
 	const { jobs: affordable, unaffordable } = jobsWithinCap(plan.batches.flat(), settings, source);
@@ -88,9 +94,12 @@ export async function runBatchEnrichment(context: IExecuteFunctions, plan: Reque
 		outcomes: join(answers, failures, settings),
 		jobs,
 		contact: fromContactJobs && contactAnswers(jobs, websites && websitesResult && { asked: websites.profiles.asked, result: websitesResult }),
-		accountHint: account.hint,
+		accountHints: hintsOf(check),
 	};
 }
+
+const hintsOf = ({ account, contactVerdict, websitesVerdict }: AccountCheck) =>
+	[account.hint, contactVerdict?.hint, websitesVerdict?.hint].filter((hint) => hint !== undefined);
 
 /** What the jobs need: the batch endpoints, the run's clock and wait limit, and the plain download for result files. */
 function jobContext(context: IExecuteFunctions, { client, settings }: AccountCheck): ResultsContext {
@@ -125,7 +134,7 @@ export function summariseBatchRun(plan: RequestPlan, run: BatchRun, settings: En
 		...(jobs && jobs.slotWaitMs > 0 ? [`waited ${durationText(jobs.slotWaitMs)} for a batch job slot`] : []),
 	];
 	const hints: NodeExecutionHint[] = [{ message: parts.join('; '), type: failed > 0 ? 'warning' : 'info', location: 'outputPane' }];
-	for (const hint of [droppedInputsHint(plan), capHint(outcomes, settings), run.accountHint]) if (hint) hints.push(hint);
+	for (const hint of [droppedInputsHint(plan), capHint(outcomes, settings), ...run.accountHints]) if (hint) hints.push(hint);
 	return hints;
 }
 
