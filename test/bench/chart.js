@@ -119,4 +119,54 @@ function contactChart({ title, bars }) {
 	};
 }
 
-module.exports = { renderSvg, sizesChart, accountLimitsChart, contactChart };
+/** One horizontal bar (or group of bars) per run, in the runs' order, with the encodings that differ. */
+function barsPerRun({ title, runs, rowHeight, values, encoding }) {
+	return {
+		title,
+		width: 560,
+		height: rowHeight * runs.length,
+		data: { values },
+		mark: { type: 'bar' },
+		encoding: { y: { field: 'run', type: 'nominal', title: null, sort: runs.map((r) => r.run), axis: { labelLimit: 0 } }, ...encoding },
+	};
+}
+
+/**
+ * Each batch run's wall time as one horizontal bar, stacked in the order the time passes: the
+ * node's work before the first submit, the sandbox's job time, the node's own time after it.
+ */
+function batchTimeChart({ title, runs }) {
+	const stages = runs[0].segments.map((segment) => segment.stage);
+	return barsPerRun({
+		title,
+		runs,
+		rowHeight: 28,
+		values: runs.flatMap(({ run, segments }) => segments.map((segment, order) => ({ run, order, ...segment }))),
+		encoding: {
+			x: { field: 'seconds', type: 'quantitative', title: 'seconds', stack: 'zero' },
+			color: { field: 'stage', type: 'nominal', title: null, sort: stages },
+			order: { field: 'order', type: 'quantitative' },
+		},
+	});
+}
+
+/** Per run, the node's peak memory beside what n8n holds for the same items, as paired bars. */
+function batchMemoryChart({ title, runs }) {
+	const measures = ['what n8n holds for the items', "the node's peak"];
+	return barsPerRun({
+		title,
+		runs,
+		rowHeight: 36,
+		values: runs.flatMap(({ run, held, peak }) => [
+			{ run, measure: measures[0], mib: held },
+			{ run, measure: measures[1], mib: peak },
+		]),
+		encoding: {
+			yOffset: { field: 'measure', type: 'nominal', sort: measures },
+			x: { field: 'mib', type: 'quantitative', title: 'MiB (heap + external)' },
+			color: { field: 'measure', type: 'nominal', title: null, sort: measures },
+		},
+	});
+}
+
+module.exports = { renderSvg, sizesChart, accountLimitsChart, contactChart, batchTimeChart, batchMemoryChart };

@@ -8,6 +8,10 @@
 // at 15 per (scaled) window, on the same 1,000-URL sheet (plus its 10 % duplicates).
 // BENCH_ONLY=contact runs that case alone and prints its figures without writing BENCHMARKS.md
 // or the charts (they need every case); without BENCH_ONLY every case runs.
+//
+// The batch case (test/bench/batch.js): Enrich in Batch Jobs against Enrich on 1,000, 10,000 and
+// 50,000 unique URLs, in n8n's engine in a process of its own, with its own sandbox. BENCH_ONLY=batch
+// runs it alone and rewrites its section of BENCHMARKS.md and its charts, leaving the rest as it was.
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
@@ -16,6 +20,7 @@ const path = require('node:path');
 const dataset = require('../sandbox/dataset');
 const { startSandbox } = require('../sandbox/server');
 const { PINNED_VERSION, createInstance, ensureN8n, executeWorkflow, importFixtures, sandboxCredential, log } = require('../e2e/n8nHost');
+const { batchSection, renderBatchCharts, runBatchCase } = require('./batch');
 const { accountLimitsChart, contactChart, renderSvg, sizesChart } = require('./chart');
 const { CONTACT, VARIANTS } = require('./workflows');
 
@@ -58,7 +63,9 @@ const PROFILE_CREDITS = 1;
 const TIER_CREDITS = { business_emails: 1, phone_numbers: 2 };
 
 const ONLY = process.env.BENCH_ONLY;
-if (ONLY !== undefined && ONLY !== 'contact') throw new Error(`BENCH_ONLY=${ONLY}: the only filter is BENCH_ONLY=contact`);
+if (ONLY !== undefined && ONLY !== 'contact' && ONLY !== 'batch') throw new Error(`BENCH_ONLY=${ONLY}: the filters are BENCH_ONLY=contact and BENCH_ONLY=batch`);
+const BATCH_HEADING = '## Batch jobs against Enrich';
+const CPU_HEADING = '## CPU and memory of the node itself';
 
 const sheets = new Map();
 const sheetOf = (unique) => sheets.get(unique) ?? sheets.set(unique, sheet(unique)).get(unique);
@@ -341,7 +348,7 @@ ${targets.map((line) => `- ${line}`).join('\n')}
 `;
 }
 
-function report(results, cpuTable, contact) {
+function report(results, cpuTable, contact, batch) {
 	const at = (variant, unique) => results.find((r) => r.variant === variant && r.unique === unique && !r.accountLimit);
 	const aRuns = results.filter((r) => r.variant === 'a' && !r.accountLimit);
 	const accounts = accountReport(results);
@@ -434,7 +441,8 @@ ${accountCheckReport(results)}
 ${contactSection(contact)}
 ![The contact case: measured wall time against the ideal and the two passes one after the other](docs/bench-contact.svg)
 
-## CPU and memory of the node itself
+${batchSection(batch)}
+${CPU_HEADING}
 
 Planning and mapping only, answers served from memory with a full \`person_data\` (every section),
 \`node --expose-gc test/bench/planning-mapping.js\`:
@@ -485,7 +493,29 @@ async function renderCharts(results, contact) {
 	);
 }
 
+/** BENCHMARKS.md with its batch section replaced by `section`, or put before the CPU section if it has none. */
+function withBatchSection(markdown, section) {
+	const start = markdown.indexOf(BATCH_HEADING);
+	if (start === -1) {
+		const cpu = markdown.indexOf(CPU_HEADING);
+		return cpu === -1 ? `${markdown.trimEnd()}\n\n${section}` : `${markdown.slice(0, cpu)}${section}\n${markdown.slice(cpu)}`;
+	}
+	const next = markdown.indexOf('\n## ', start + BATCH_HEADING.length);
+	return `${markdown.slice(0, start)}${section}${next === -1 ? '' : `\n${markdown.slice(next + 1)}`}`;
+}
+
+async function batchOnly() {
+	execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'ignore' });
+	const batch = await runBatchCase(log);
+	await renderBatchCharts(batch, renderSvg, path.join(ROOT, 'docs'));
+	const section = batchSection(batch);
+	const file = path.join(ROOT, 'BENCHMARKS.md');
+	fs.writeFileSync(file, withBatchSection(fs.readFileSync(file, 'utf8'), section));
+	process.stdout.write(`${section}\nRewrote its section of BENCHMARKS.md and docs/bench-batch-time.svg, docs/bench-batch-memory.svg\n`);
+}
+
 async function main() {
+	if (ONLY === 'batch') return await batchOnly();
 	const n8n = ensureN8n(PINNED_VERSION);
 	execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'ignore' });
 	const sandbox = await startSandbox({ latencyMs: LATENCY_MS, rateLimit: { limit: LIMIT, windowMs: WINDOW_MS } });
@@ -517,11 +547,13 @@ async function main() {
 		return;
 	}
 
+	const batch = await runBatchCase(log);
 	const cpuTable = execFileSync(process.execPath, ['--expose-gc', path.join(__dirname, 'planning-mapping.js')], { encoding: 'utf8' }).trim();
 	await renderCharts(results, contact);
-	const markdown = report(results, cpuTable, contact);
+	await renderBatchCharts(batch, renderSvg, path.join(ROOT, 'docs'));
+	const markdown = report(results, cpuTable, contact, batch);
 	fs.writeFileSync(path.join(ROOT, 'BENCHMARKS.md'), markdown);
-	process.stdout.write(`${markdown}\nWrote BENCHMARKS.md and docs/bench-sizes.svg, docs/bench-account-limits.svg, docs/bench-contact.svg\n`);
+	process.stdout.write(`${markdown}\nWrote BENCHMARKS.md and docs/bench-sizes.svg, docs/bench-account-limits.svg, docs/bench-contact.svg, docs/bench-batch-time.svg, docs/bench-batch-memory.svg\n`);
 }
 
 main().catch((error) => {
